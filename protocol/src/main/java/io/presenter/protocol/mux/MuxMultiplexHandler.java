@@ -405,9 +405,7 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
         new MuxStreamChannel(this, id, spec, peerSettings.initialStreamWindow(), config.initialStreamWindow());
     stream.pipeline().addLast(handler);
     streams.put(id, stream);
-    if (!ctx.channel().isWritable()) {
-      stream.onParentWritabilityChanged(false);
-    }
+    // Registration on our own event loop completes synchronously.
     ctx.channel().eventLoop().register(stream).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         log.warn("could not register mux stream {}", stream, f.cause());
@@ -415,6 +413,9 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
         streamClosed(stream);
       }
     });
+    if (stream.isRegistered() && !ctx.channel().isWritable()) {
+      stream.onParentWritabilityChanged(false);
+    }
     return stream;
   }
 

@@ -90,6 +90,17 @@ public final class MuxStreamChannel extends AbstractChannel {
     return sendCredit;
   }
 
+  /** Inbound bytes received but not yet read by the pipeline; never above this side's window. */
+  public int queuedInboundBytes() {
+    int total = 0;
+    if (inbound != null) {
+      for (ByteBuf buf : inbound) {
+        total += buf.readableBytes();
+      }
+    }
+    return total;
+  }
+
   /** Closes the stream with a reason the peer sees in its Close frame. */
   public ChannelFuture close(CloseReason reason, long ringVersion, String message) {
     if (eventLoop().inEventLoop()) {
