@@ -23,7 +23,7 @@ const i32 KIND_IMAGE = 2
 const i32 KIND_AUDIO = 3
 const i32 KIND_REACTION = 4
 
-/** Error codes carried in Error.code. Values are stable on the wire. */
+/** Error codes carried in ServerError.code. Values are stable on the wire. */
 enum ErrorCode {
   /** The frame could not be decoded (not Thrift, wrong framing, compressed without CAP_SNAPPY). */
   BAD_FRAME = 1,
@@ -177,6 +177,9 @@ struct GoAway {
  */
 struct SessionReestablished {
   1: i64 latestSeq,
+  /** As in AuthOk: the partner's presence and read marker on the new server. */
+  2: optional bool partnerOnline,
+  3: optional i64 partnerReadUpTo,
 }
 
 struct ServerError {

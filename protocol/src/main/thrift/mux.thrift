@@ -16,7 +16,7 @@
  */
 namespace java io.presenter.protocol.mux.thrift
 
-/** Protocol version sent in Settings.version. Peers with a different major version refuse. */
+/** Protocol version sent in Settings.version. A peer announcing another version is refused. */
 const i32 MUX_PROTOCOL_VERSION = 1
 
 /** Why a stream or connection ended. Values are stable on the wire. */

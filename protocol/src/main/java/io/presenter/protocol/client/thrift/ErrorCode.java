@@ -8,7 +8,7 @@ package io.presenter.protocol.client.thrift;
 
 
 /**
- * Error codes carried in Error.code. Values are stable on the wire.
+ * Error codes carried in ServerError.code. Values are stable on the wire.
  */
 public enum ErrorCode implements org.apache.thrift.TEnum {
   /**

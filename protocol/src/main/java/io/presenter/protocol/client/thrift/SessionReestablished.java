@@ -16,15 +16,24 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
   private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("SessionReestablished");
 
   private static final org.apache.thrift.protocol.TField LATEST_SEQ_FIELD_DESC = new org.apache.thrift.protocol.TField("latestSeq", org.apache.thrift.protocol.TType.I64, (short)1);
+  private static final org.apache.thrift.protocol.TField PARTNER_ONLINE_FIELD_DESC = new org.apache.thrift.protocol.TField("partnerOnline", org.apache.thrift.protocol.TType.BOOL, (short)2);
+  private static final org.apache.thrift.protocol.TField PARTNER_READ_UP_TO_FIELD_DESC = new org.apache.thrift.protocol.TField("partnerReadUpTo", org.apache.thrift.protocol.TType.I64, (short)3);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new SessionReestablishedStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new SessionReestablishedTupleSchemeFactory();
 
   private long latestSeq; // required
+  private boolean partnerOnline; // optional
+  private long partnerReadUpTo; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-    LATEST_SEQ((short)1, "latestSeq");
+    LATEST_SEQ((short)1, "latestSeq"),
+    /**
+     * As in AuthOk: the partner's presence and read marker on the new server.
+     */
+    PARTNER_ONLINE((short)2, "partnerOnline"),
+    PARTNER_READ_UP_TO((short)3, "partnerReadUpTo");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -42,6 +51,10 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
       switch(fieldId) {
         case 1: // LATEST_SEQ
           return LATEST_SEQ;
+        case 2: // PARTNER_ONLINE
+          return PARTNER_ONLINE;
+        case 3: // PARTNER_READ_UP_TO
+          return PARTNER_READ_UP_TO;
         default:
           return null;
       }
@@ -86,11 +99,18 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
 
   // isset id assignments
   private static final int __LATESTSEQ_ISSET_ID = 0;
+  private static final int __PARTNERONLINE_ISSET_ID = 1;
+  private static final int __PARTNERREADUPTO_ISSET_ID = 2;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.PARTNER_ONLINE,_Fields.PARTNER_READ_UP_TO};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
     tmpMap.put(_Fields.LATEST_SEQ, new org.apache.thrift.meta_data.FieldMetaData("latestSeq", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.PARTNER_ONLINE, new org.apache.thrift.meta_data.FieldMetaData("partnerOnline", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.PARTNER_READ_UP_TO, new org.apache.thrift.meta_data.FieldMetaData("partnerReadUpTo", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(SessionReestablished.class, metaDataMap);
@@ -113,6 +133,8 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
   public SessionReestablished(SessionReestablished other) {
     __isset_bitfield = other.__isset_bitfield;
     this.latestSeq = other.latestSeq;
+    this.partnerOnline = other.partnerOnline;
+    this.partnerReadUpTo = other.partnerReadUpTo;
   }
 
   @Override
@@ -124,6 +146,10 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
   public void clear() {
     setLatestSeqIsSet(false);
     this.latestSeq = 0;
+    setPartnerOnlineIsSet(false);
+    this.partnerOnline = false;
+    setPartnerReadUpToIsSet(false);
+    this.partnerReadUpTo = 0;
   }
 
   public long getLatestSeq() {
@@ -149,6 +175,58 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LATESTSEQ_ISSET_ID, value);
   }
 
+  /**
+   * As in AuthOk: the partner's presence and read marker on the new server.
+   */
+  public boolean isPartnerOnline() {
+    return this.partnerOnline;
+  }
+
+  /**
+   * As in AuthOk: the partner's presence and read marker on the new server.
+   */
+  public SessionReestablished setPartnerOnline(boolean partnerOnline) {
+    this.partnerOnline = partnerOnline;
+    setPartnerOnlineIsSet(true);
+    return this;
+  }
+
+  public void unsetPartnerOnline() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __PARTNERONLINE_ISSET_ID);
+  }
+
+  /** Returns true if field partnerOnline is set (has been assigned a value) and false otherwise */
+  public boolean isSetPartnerOnline() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __PARTNERONLINE_ISSET_ID);
+  }
+
+  public void setPartnerOnlineIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __PARTNERONLINE_ISSET_ID, value);
+  }
+
+  public long getPartnerReadUpTo() {
+    return this.partnerReadUpTo;
+  }
+
+  public SessionReestablished setPartnerReadUpTo(long partnerReadUpTo) {
+    this.partnerReadUpTo = partnerReadUpTo;
+    setPartnerReadUpToIsSet(true);
+    return this;
+  }
+
+  public void unsetPartnerReadUpTo() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __PARTNERREADUPTO_ISSET_ID);
+  }
+
+  /** Returns true if field partnerReadUpTo is set (has been assigned a value) and false otherwise */
+  public boolean isSetPartnerReadUpTo() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __PARTNERREADUPTO_ISSET_ID);
+  }
+
+  public void setPartnerReadUpToIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __PARTNERREADUPTO_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -157,6 +235,22 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
         unsetLatestSeq();
       } else {
         setLatestSeq((java.lang.Long)value);
+      }
+      break;
+
+    case PARTNER_ONLINE:
+      if (value == null) {
+        unsetPartnerOnline();
+      } else {
+        setPartnerOnline((java.lang.Boolean)value);
+      }
+      break;
+
+    case PARTNER_READ_UP_TO:
+      if (value == null) {
+        unsetPartnerReadUpTo();
+      } else {
+        setPartnerReadUpTo((java.lang.Long)value);
       }
       break;
 
@@ -169,6 +263,12 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
     switch (field) {
     case LATEST_SEQ:
       return getLatestSeq();
+
+    case PARTNER_ONLINE:
+      return isPartnerOnline();
+
+    case PARTNER_READ_UP_TO:
+      return getPartnerReadUpTo();
 
     }
     throw new java.lang.IllegalStateException();
@@ -184,6 +284,10 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
     switch (field) {
     case LATEST_SEQ:
       return isSetLatestSeq();
+    case PARTNER_ONLINE:
+      return isSetPartnerOnline();
+    case PARTNER_READ_UP_TO:
+      return isSetPartnerReadUpTo();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -210,6 +314,24 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
         return false;
     }
 
+    boolean this_present_partnerOnline = true && this.isSetPartnerOnline();
+    boolean that_present_partnerOnline = true && that.isSetPartnerOnline();
+    if (this_present_partnerOnline || that_present_partnerOnline) {
+      if (!(this_present_partnerOnline && that_present_partnerOnline))
+        return false;
+      if (this.partnerOnline != that.partnerOnline)
+        return false;
+    }
+
+    boolean this_present_partnerReadUpTo = true && this.isSetPartnerReadUpTo();
+    boolean that_present_partnerReadUpTo = true && that.isSetPartnerReadUpTo();
+    if (this_present_partnerReadUpTo || that_present_partnerReadUpTo) {
+      if (!(this_present_partnerReadUpTo && that_present_partnerReadUpTo))
+        return false;
+      if (this.partnerReadUpTo != that.partnerReadUpTo)
+        return false;
+    }
+
     return true;
   }
 
@@ -218,6 +340,14 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
     int hashCode = 1;
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(latestSeq);
+
+    hashCode = hashCode * 8191 + ((isSetPartnerOnline()) ? 131071 : 524287);
+    if (isSetPartnerOnline())
+      hashCode = hashCode * 8191 + ((partnerOnline) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetPartnerReadUpTo()) ? 131071 : 524287);
+    if (isSetPartnerReadUpTo())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(partnerReadUpTo);
 
     return hashCode;
   }
@@ -236,6 +366,26 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
     }
     if (isSetLatestSeq()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.latestSeq, other.latestSeq);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetPartnerOnline(), other.isSetPartnerOnline());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetPartnerOnline()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.partnerOnline, other.partnerOnline);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetPartnerReadUpTo(), other.isSetPartnerReadUpTo());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetPartnerReadUpTo()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.partnerReadUpTo, other.partnerReadUpTo);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -267,6 +417,18 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
     sb.append("latestSeq:");
     sb.append(this.latestSeq);
     first = false;
+    if (isSetPartnerOnline()) {
+      if (!first) sb.append(", ");
+      sb.append("partnerOnline:");
+      sb.append(this.partnerOnline);
+      first = false;
+    }
+    if (isSetPartnerReadUpTo()) {
+      if (!first) sb.append(", ");
+      sb.append("partnerReadUpTo:");
+      sb.append(this.partnerReadUpTo);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -322,6 +484,22 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 2: // PARTNER_ONLINE
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.partnerOnline = iprot.readBool();
+              struct.setPartnerOnlineIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 3: // PARTNER_READ_UP_TO
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.partnerReadUpTo = iprot.readI64();
+              struct.setPartnerReadUpToIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -341,6 +519,16 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
       oprot.writeFieldBegin(LATEST_SEQ_FIELD_DESC);
       oprot.writeI64(struct.latestSeq);
       oprot.writeFieldEnd();
+      if (struct.isSetPartnerOnline()) {
+        oprot.writeFieldBegin(PARTNER_ONLINE_FIELD_DESC);
+        oprot.writeBool(struct.partnerOnline);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetPartnerReadUpTo()) {
+        oprot.writeFieldBegin(PARTNER_READ_UP_TO_FIELD_DESC);
+        oprot.writeI64(struct.partnerReadUpTo);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -363,19 +551,39 @@ public class SessionReestablished implements org.apache.thrift.TBase<SessionRees
       if (struct.isSetLatestSeq()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetPartnerOnline()) {
+        optionals.set(1);
+      }
+      if (struct.isSetPartnerReadUpTo()) {
+        optionals.set(2);
+      }
+      oprot.writeBitSet(optionals, 3);
       if (struct.isSetLatestSeq()) {
         oprot.writeI64(struct.latestSeq);
+      }
+      if (struct.isSetPartnerOnline()) {
+        oprot.writeBool(struct.partnerOnline);
+      }
+      if (struct.isSetPartnerReadUpTo()) {
+        oprot.writeI64(struct.partnerReadUpTo);
       }
     }
 
     @Override
     public void read(org.apache.thrift.protocol.TProtocol prot, SessionReestablished struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(3);
       if (incoming.get(0)) {
         struct.latestSeq = iprot.readI64();
         struct.setLatestSeqIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.partnerOnline = iprot.readBool();
+        struct.setPartnerOnlineIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.partnerReadUpTo = iprot.readI64();
+        struct.setPartnerReadUpToIsSet(true);
       }
     }
   }

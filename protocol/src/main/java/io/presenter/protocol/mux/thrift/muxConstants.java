@@ -10,7 +10,7 @@ package io.presenter.protocol.mux.thrift;
 public class muxConstants {
 
   /**
-   * Protocol version sent in Settings.version. Peers with a different major version refuse.
+   * Protocol version sent in Settings.version. A peer announcing another version is refused.
    */
   public static final int MUX_PROTOCOL_VERSION = 1;
 
