@@ -5,6 +5,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -33,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * given {@code inboundStreamHandler} (typically a {@code ChannelInitializer}); a side without one
  * refuses them with Close(REFUSED).
  *
- * <p>Protocol violations — including a {@link MuxProtocolError} from the decoder — are answered
- * with GoAway(PROTOCOL_ERROR) and a close; the {@link MuxProtocolError} event is then passed on
- * so a later handler can count it. A GoAway from the peer is passed on as a {@link
+ * <p>Protocol violations — including a {@link MuxProtocolError} from the decoder — are passed on
+ * as a {@link MuxProtocolError} event, so a later handler can count it, and then answered with
+ * GoAway(PROTOCOL_ERROR) and a close. A GoAway from the peer is passed on as a {@link
  * MuxFrame.GoAway} user event. I/O exceptions close the connection and are not propagated.
  *
  * <p>Writes from streams are flushed once per read batch or once per event-loop task batch, so
@@ -78,6 +80,9 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
   private boolean flushScheduled;
   private long nextPingId;
   private long discardedFrames;
+  /** Open streams by opener: each side's limit applies to the streams its peer opens. */
+  private int locallyOpened;
+  private int peerOpened;
 
   public MuxMultiplexHandler(MuxConfig config, Role role, ChannelHandler inboundStreamHandler) {
     this.config = config;
@@ -210,6 +215,8 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
       stream.onConnectionLost(lost);
     }
     streams.clear();
+    locallyOpened = 0;
+    peerOpened = 0;
     ctx.fireChannelInactive();
   }
 
@@ -223,9 +230,10 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof MuxProtocolError error) {
-      failConnection(error.message());
+      failConnection(error);
+    } else {
+      ctx.fireUserEventTriggered(evt);
     }
-    ctx.fireUserEventTriggered(evt);
   }
 
   @Override
@@ -256,27 +264,22 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
       return;
     }
     if (frame instanceof MuxFrame.Data data) {
-      MuxStreamChannel stream = streams.get(data.streamId());
+      MuxStreamChannel stream = streamFor(data.streamId());
       if (stream == null) {
-        discardedFrames++;
         data.release();
       } else {
         stream.onData(data.content());
       }
     } else if (frame instanceof MuxFrame.WindowUpdate update) {
-      MuxStreamChannel stream = streams.get(update.streamId());
-      if (stream == null) {
-        discardedFrames++;
-      } else {
+      MuxStreamChannel stream = streamFor(update.streamId());
+      if (stream != null) {
         stream.onWindowUpdate(update.increment());
       }
     } else if (frame instanceof MuxFrame.Open open) {
       onOpen(open);
     } else if (frame instanceof MuxFrame.Close close) {
-      MuxStreamChannel stream = streams.get(close.streamId());
-      if (stream == null) {
-        discardedFrames++;
-      } else {
+      MuxStreamChannel stream = streamFor(close.streamId());
+      if (stream != null) {
         stream.onRemoteClose(
             new StreamCloseInfo(StreamCloseInfo.Origin.REMOTE, close.reason(), close.ringVersion(), close.message()));
       }
@@ -311,6 +314,20 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
     ctx.fireChannelReadComplete();
   }
 
+  /**
+   * The stream a Data, WindowUpdate or Close frame is for; null, counted as discarded, if the id
+   * is not open. A stream the peer has closed is not open for the peer's frames even while it
+   * stays registered for its queued data to be read.
+   */
+  private MuxStreamChannel streamFor(int streamId) {
+    MuxStreamChannel stream = streams.get(streamId);
+    if (stream == null || stream.isClosedByPeer()) {
+      discardedFrames++;
+      return null;
+    }
+    return stream;
+  }
+
   private void onSettings(MuxFrame.Settings settings) {
     if (peerSettings != null) {
       connectionError(MuxProtocolError.Kind.HANDSHAKE, "second Settings frame");
@@ -343,7 +360,7 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
       refuse(id, CloseReason.REFUSED, "going away");
     } else if (inboundStreamHandler == null) {
       refuse(id, CloseReason.REFUSED, "this side accepts no streams");
-    } else if (streams.size() >= config.maxConcurrentStreams()) {
+    } else if (peerOpened >= config.maxConcurrentStreams()) {
       refuse(id, CloseReason.OVERLOADED, "max concurrent streams " + config.maxConcurrentStreams());
     } else {
       addStream(id, open.spec(), inboundStreamHandler);
@@ -378,7 +395,7 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
       promise.tryFailure(new IllegalStateException("mux connection not accepting new streams"));
       return;
     }
-    if (streams.size() >= peerSettings.maxConcurrentStreams()) {
+    if (locallyOpened >= peerSettings.maxConcurrentStreams()) {
       promise.tryFailure(new IllegalStateException("peer's max concurrent streams reached"));
       return;
     }
@@ -405,17 +422,27 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
         new MuxStreamChannel(this, id, spec, peerSettings.initialStreamWindow(), config.initialStreamWindow());
     stream.pipeline().addLast(handler);
     streams.put(id, stream);
-    // Registration on our own event loop completes synchronously.
-    ctx.channel().eventLoop().register(stream).addListener((ChannelFutureListener) f -> {
-      if (!f.isSuccess()) {
+    if (isLocallyInitiated(id)) {
+      locallyOpened++;
+    } else {
+      peerOpened++;
+    }
+    // A stream's writability can only change once it has an event loop (Netty fires the event
+    // through it), so a parent that is already unwritable is applied as soon as registration
+    // succeeds: the listener runs before channelRegistered/channelActive reach the handler.
+    ChannelPromise registered = new DefaultChannelPromise(stream, ctx.channel().eventLoop());
+    registered.addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        if (!ctx.channel().isWritable()) {
+          stream.onParentWritabilityChanged(false);
+        }
+      } else {
         log.warn("could not register mux stream {}", stream, f.cause());
         stream.unsafe().closeForcibly();
         streamClosed(stream);
       }
     });
-    if (stream.isRegistered() && !ctx.channel().isWritable()) {
-      stream.onParentWritabilityChanged(false);
-    }
+    ctx.channel().eventLoop().register(registered);
     return stream;
   }
 
@@ -424,7 +451,13 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
   }
 
   void streamClosed(MuxStreamChannel stream) {
-    streams.remove(stream.streamId());
+    if (streams.remove(stream.streamId()) != null) {
+      if (isLocallyInitiated(stream.streamId())) {
+        locallyOpened--;
+      } else {
+        peerOpened--;
+      }
+    }
     closeIfIdleAfterGoAway();
   }
 
@@ -472,17 +505,19 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
   // ---- errors ----
 
   private void connectionError(MuxProtocolError.Kind kind, String message) {
-    failConnection(message);
-    ctx.fireUserEventTriggered(new MuxProtocolError(kind, message));
+    failConnection(new MuxProtocolError(kind, message));
   }
 
-  private void failConnection(String message) {
-    if (closed) {
-      return;
-    }
+  private void failConnection(MuxProtocolError error) {
+    boolean first = !closed;
     closed = true;
-    log.debug("mux protocol error on {}: {}", ctx.channel(), message);
-    ctx.writeAndFlush(new MuxFrame.GoAway(lastPeerStreamId, CloseReason.PROTOCOL_ERROR, message))
-        .addListener(ChannelFutureListener.CLOSE);
+    // Pass the error on before closing: a close may tear the pipeline down before it returns
+    // (EmbeddedChannel runs the deregistration at once), and later handlers would never see it.
+    ctx.fireUserEventTriggered(error);
+    if (first) {
+      log.debug("mux protocol error on {}: {}", ctx.channel(), error.message());
+      ctx.writeAndFlush(new MuxFrame.GoAway(lastPeerStreamId, CloseReason.PROTOCOL_ERROR, error.message()))
+          .addListener(ChannelFutureListener.CLOSE);
+    }
   }
 }

@@ -179,6 +179,11 @@ public final class MuxStreamChannel extends AbstractChannel {
     // Otherwise the queued data is delivered first; drainInbound() closes afterwards.
   }
 
+  /** True once the peer sent Close, though queued data may still be waiting for read(). */
+  boolean isClosedByPeer() {
+    return remoteClose != null;
+  }
+
   void onConnectionLost(StreamCloseInfo info) {
     remoteClose = info;
     releaseInbound();
