@@ -1,0 +1,40 @@
+package io.presenter.protocol.tls;
+
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.File;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS contexts for every tier: TLS 1.3 and 1.2 only, BoringSSL through netty-tcnative when it
+ * loads (the JDK provider otherwise), certificates and keys from PEM files.
+ */
+public final class TlsContexts {
+  public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  private TlsContexts() {}
+
+  /** The provider used: OPENSSL (BoringSSL) when netty-tcnative is available. */
+  public static SslProvider provider() {
+    return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+  }
+
+  /** A server context from a PEM certificate chain and a PEM (PKCS#8) private key. */
+  public static SslContext server(File certChain, File privateKey) throws SSLException {
+    return SslContextBuilder.forServer(certChain, privateKey)
+        .sslProvider(provider())
+        .protocols(PROTOCOLS)
+        .build();
+  }
+
+  /** A client context trusting the CA certificates in {@code trustedCa} (PEM); null trusts the JDK's defaults. */
+  public static SslContext client(File trustedCa) throws SSLException {
+    SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider()).protocols(PROTOCOLS);
+    if (trustedCa != null) {
+      builder.trustManager(trustedCa);
+    }
+    return builder.build();
+  }
+}
