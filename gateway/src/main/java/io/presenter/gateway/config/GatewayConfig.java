@@ -1,0 +1,94 @@
+package io.presenter.gateway.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a gateway is configured with, read from HOCON: {@code reference.conf} holds the
+ * defaults and documents each setting; a file and CONFIG_FORCE_ environment variables override.
+ */
+public record GatewayConfig(
+    String id,
+    String bindHost,
+    int port,
+    String adminHost,
+    int adminPort,
+    int eventLoopThreads,
+    String zookeeperConnect,
+    Duration zookeeperSessionTimeout,
+    Duration zookeeperConnectionTimeout,
+    String membersPath,
+    String tokenKeyFile,
+    Duration tokenClockSkew,
+    String tlsCertFile,
+    String tlsKeyFile,
+    List<String> ticketKeys,
+    int maxAuthFrameBytes,
+    Duration authTimeout,
+    Limits limits,
+    Backend backend,
+    int muxMaxFrameSize,
+    int muxInitialStreamWindow) {
+
+  public record Limits(
+      int maxConnections, int maxConnectionsPerIp, int maxConcurrentHandshakes, int maxPendingAuth, Duration handshakeTimeout) {}
+
+  public record Backend(
+      int connectionsPerServer,
+      Duration connectTimeout,
+      Duration pingInterval,
+      int maxMissedPings,
+      Duration reconnectBackoffMin,
+      Duration reconnectBackoffMax,
+      Duration rerouteTimeout) {}
+
+  public static GatewayConfig load(Path file) {
+    Config overrides = ConfigFactory.systemEnvironmentOverrides();
+    Config fromFile = file == null ? ConfigFactory.empty() : ConfigFactory.parseFile(file.toFile());
+    return from(overrides.withFallback(fromFile).withFallback(ConfigFactory.defaultReference()).resolve());
+  }
+
+  public static GatewayConfig from(Config root) {
+    Config c = root.getConfig("presenter.gateway");
+    Config zk = c.getConfig("zookeeper");
+    Config limits = c.getConfig("limits");
+    Config backend = c.getConfig("backend");
+    return new GatewayConfig(
+        c.getString("id"),
+        c.getString("bind-host"),
+        c.getInt("port"),
+        c.getString("admin-host"),
+        c.getInt("admin-port"),
+        c.getInt("event-loop-threads"),
+        zk.getString("connect"),
+        zk.getDuration("session-timeout"),
+        zk.getDuration("connection-timeout"),
+        zk.getString("members-path"),
+        c.getString("tokens.key-file"),
+        c.getDuration("tokens.clock-skew"),
+        c.getString("tls.cert-file"),
+        c.getString("tls.key-file"),
+        c.getStringList("tls.ticket-keys"),
+        c.getInt("auth.max-frame-bytes"),
+        c.getDuration("auth.timeout"),
+        new Limits(
+            limits.getInt("max-connections"),
+            limits.getInt("max-connections-per-ip"),
+            limits.getInt("max-concurrent-handshakes"),
+            limits.getInt("max-pending-auth"),
+            limits.getDuration("handshake-timeout")),
+        new Backend(
+            backend.getInt("connections-per-server"),
+            backend.getDuration("connect-timeout"),
+            backend.getDuration("ping-interval"),
+            backend.getInt("max-missed-pings"),
+            backend.getDuration("reconnect-backoff-min"),
+            backend.getDuration("reconnect-backoff-max"),
+            backend.getDuration("reroute-timeout")),
+        c.getInt("mux.max-frame-size"),
+        c.getInt("mux.initial-stream-window"));
+  }
+}

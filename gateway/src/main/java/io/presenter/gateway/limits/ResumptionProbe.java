@@ -1,0 +1,26 @@
+package io.presenter.gateway.limits;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.internal.tcnative.SSL;
+
+/** Whether a finished handshake resumed an earlier session (ticket or cache). */
+public final class ResumptionProbe {
+  private ResumptionProbe() {}
+
+  public static boolean resumed(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    return ssl != null && resumed(ssl);
+  }
+
+  public static boolean resumed(SslHandler ssl) {
+    if (ssl.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+      synchronized (engine) {
+        long pointer = engine.sslPointer();
+        return pointer != 0 && SSL.isSessionReused(pointer);
+      }
+    }
+    return false;
+  }
+}

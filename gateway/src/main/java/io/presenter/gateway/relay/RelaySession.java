@@ -1,0 +1,337 @@
+package io.presenter.gateway.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.Future;
+import io.presenter.gateway.metrics.CloseReason;
+import io.presenter.gateway.metrics.GatewayMetrics;
+import io.presenter.gateway.routing.Router;
+import io.presenter.protocol.client.ClientFrames;
+import io.presenter.protocol.client.thrift.ErrorCode;
+import io.presenter.protocol.client.thrift.GoAwayReason;
+import io.presenter.protocol.mux.MuxStreamChannel;
+import io.presenter.protocol.mux.StreamCloseInfo;
+import io.presenter.protocol.mux.thrift.OpenStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated client and its current stream to a chat server. Bytes go through blindly in
+ * both directions ({@link ClientSide}, {@link StreamSide}); the only thing the session knows of
+ * them is where client-protocol frames begin and end ({@link FrameBoundaryTracker}).
+ *
+ * <p>When the chat server closes the stream with MOVED, DRAINING or REFUSED, or its connection
+ * dies, the session opens a new stream on the couple's current owner (waiting until the local
+ * ring is at least as new as the one the server decided under), replaying the client's auth
+ * frame, and the client keeps its TLS connection. If the server's last frame was cut off, or no
+ * owner can be reached within the re-route timeout, the client gets a GoAway (when at a frame
+ * boundary) and is closed so it reconnects. All state is touched on the client's event loop.
+ */
+public final class RelaySession {
+  private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
+  private static final int MAX_REROUTES = 5;
+  private static final int MAX_HELD_CLIENT_BYTES = 64 * 1024;
+  private static final long RETRY_MILLIS = 250;
+
+  private final Channel client;
+  private final OpenStream spec;
+  private final Router router;
+  private final GatewayMetrics metrics;
+  private final long rerouteTimeoutMillis;
+  private final FrameBoundaryTracker fromClient = new FrameBoundaryTracker();
+  private final FrameBoundaryTracker fromServer = new FrameBoundaryTracker();
+  final ClientSide clientSide = new ClientSide(this);
+  private final StreamSide streamSide = new StreamSide(this);
+
+  private MuxStreamChannel stream;
+  private boolean serverSpoke;
+  private boolean discardingClientFrame;
+  private boolean switching = true;
+  private ArrayDeque<ByteBuf> held;
+  private int heldBytes;
+  private int reroutes;
+  private int reopens;
+  private boolean closed;
+
+  public RelaySession(Channel client, OpenStream spec, Router router, GatewayMetrics metrics, long rerouteTimeoutMillis) {
+    this.client = client;
+    this.spec = spec;
+    this.router = router;
+    this.metrics = metrics;
+    this.rerouteTimeoutMillis = rerouteTimeoutMillis;
+  }
+
+  /** The handler to install on the client channel once the auth step is done. */
+  public ClientSide clientHandler() {
+    return clientSide;
+  }
+
+  Channel client() {
+    return client;
+  }
+
+  MuxStreamChannel stream() {
+    return switching ? null : stream;
+  }
+
+  /**
+   * Opens the first stream. {@code opened} runs on the client's loop with true once relaying can
+   * start, false if no chat server could take the client (an error frame was already sent).
+   */
+  public void start(java.util.function.Consumer<Boolean> opened) {
+    router.open(spec.setReopenCount(0), client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> {
+      if (f.isSuccess()) {
+        attach(f.getNow());
+        opened.accept(true);
+      } else {
+        metrics.closed(CloseReason.NO_BACKEND);
+        client.writeAndFlush(ClientFrames.encode(client.alloc(),
+                ClientFrames.error(ErrorCode.UNAVAILABLE, "no chat server available", true, 1000)))
+            .addListener(ChannelFutureListener.CLOSE);
+        closed = true;
+        opened.accept(false);
+      }
+    });
+  }
+
+  // ---- client -> server ----
+
+  void fromClient(ByteBuf buf) {
+    if (closed) {
+      buf.release();
+      return;
+    }
+    if (switching) {
+      hold(buf);
+      return;
+    }
+    if (discardingClientFrame) {
+      fromClient.skipToBoundary(buf);
+      if (!fromClient.atBoundary()) {
+        buf.release();
+        return;
+      }
+      discardingClientFrame = false;
+      if (!buf.isReadable()) {
+        buf.release();
+        return;
+      }
+    }
+    fromClient.observe(buf);
+    metrics.relayedUp(buf.readableBytes());
+    stream.write(buf, stream.voidPromise());
+    if (!stream.isWritable()) {
+      client.config().setAutoRead(false);
+    }
+  }
+
+  void clientReadComplete() {
+    if (!switching && stream != null) {
+      stream.flush();
+    }
+  }
+
+  private void hold(ByteBuf buf) {
+    if (held == null) {
+      held = new ArrayDeque<>(2);
+    }
+    heldBytes += buf.readableBytes();
+    held.add(buf);
+    if (heldBytes > MAX_HELD_CLIENT_BYTES) {
+      fail(CloseReason.SLOW_CLIENT, "client sent too much while its session moved");
+    }
+  }
+
+  void clientGone() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    releaseHeld();
+    metrics.closed(CloseReason.CLIENT_CLOSED);
+    if (stream != null && stream.isOpen()) {
+      stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, null);
+    }
+  }
+
+  void clientWritabilityChanged(boolean writable) {
+    if (stream != null && !switching) {
+      stream.config().setAutoRead(writable);
+    }
+  }
+
+  // ---- server -> client ----
+
+  void fromServer(MuxStreamChannel from, ByteBuf buf) {
+    if (!client.eventLoop().inEventLoop()) {
+      // Only when the backend connection on the client's own loop was down.
+      client.eventLoop().execute(() -> fromServer(from, buf));
+      return;
+    }
+    if (from != stream || closed) {
+      buf.release();
+      return;
+    }
+    serverSpoke = true;
+    fromServer.observe(buf);
+    metrics.relayedDown(buf.readableBytes());
+    client.write(buf, client.voidPromise());
+  }
+
+  void serverReadComplete(MuxStreamChannel from) {
+    if (!client.eventLoop().inEventLoop()) {
+      client.eventLoop().execute(() -> serverReadComplete(from));
+      return;
+    }
+    if (from != stream || closed) {
+      return;
+    }
+    client.flush();
+    if (!client.isWritable()) {
+      from.config().setAutoRead(false);
+    }
+  }
+
+  void streamWritabilityChanged(MuxStreamChannel from) {
+    if (from == stream && !switching && from.isWritable()) {
+      client.config().setAutoRead(true);
+    }
+  }
+
+  /** On the stream's loop: hop to the client's loop, where all session state lives. */
+  void streamEnded(MuxStreamChannel from) {
+    if (client.eventLoop().inEventLoop()) {
+      onStreamEnded(from);
+    } else {
+      client.eventLoop().execute(() -> onStreamEnded(from));
+    }
+  }
+
+  private void onStreamEnded(MuxStreamChannel from) {
+    if (from != stream || closed) {
+      return;
+    }
+    StreamCloseInfo info = from.closeInfo();
+    client.flush();
+    if (info != null && info.shouldReroute() && fromServer.atBoundary() && client.isActive()) {
+      reroute(info);
+    } else {
+      closed = true;
+      releaseHeld();
+      metrics.closed(CloseReason.SERVER_CLOSED);
+      client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  // ---- moving the session ----
+
+  private void reroute(StreamCloseInfo info) {
+    switching = true;
+    client.config().setAutoRead(false);
+    if (++reroutes > MAX_REROUTES) {
+      fail(CloseReason.REROUTE_FAILED, "too many re-routes");
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rerouteTimeoutMillis);
+    long minVersion = info.origin() == StreamCloseInfo.Origin.REMOTE ? info.ringVersion() : 0;
+    // After a connection loss the dead server stays on the ring until its session expires, so
+    // a first attempt may fail; tryOpen retries until the deadline.
+    tryOpen(minVersion, deadline);
+  }
+
+  private void tryOpen(long minVersion, long deadline) {
+    if (closed || !client.isActive()) {
+      return;
+    }
+    if (router.ring().version() < minVersion) {
+      retryLater(minVersion, deadline);
+      return;
+    }
+    // reopenCount > 0 tells the new server to answer SessionReestablished rather than AuthOk,
+    // which is right only if the client already got an answer from some chat server.
+    spec.setReopenCount(serverSpoke ? reopens + 1 : 0);
+    router.open(spec, client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> {
+      if (closed) {
+        if (f.isSuccess()) {
+          f.getNow().close();
+        }
+        return;
+      }
+      if (f.isSuccess()) {
+        if (serverSpoke) {
+          reopens++;
+        }
+        metrics.rerouted(true);
+        attach(f.getNow());
+      } else {
+        retryLater(minVersion, deadline);
+      }
+    });
+  }
+
+  private void retryLater(long minVersion, long deadline) {
+    if (System.nanoTime() > deadline) {
+      metrics.rerouted(false);
+      fail(CloseReason.REROUTE_FAILED, "no chat server took the session in time");
+      return;
+    }
+    client.eventLoop().schedule(() -> tryOpen(minVersion, deadline), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void attach(MuxStreamChannel opened) {
+    stream = opened;
+    switching = false;
+    if (!fromClient.atBoundary()) {
+      // The old server got the start of a frame; the rest would be garbage to the new one. The
+      // client resends whatever was not acknowledged after SessionReestablished.
+      discardingClientFrame = true;
+    }
+    if (held != null) {
+      ArrayDeque<ByteBuf> pending = held;
+      held = null;
+      heldBytes = 0;
+      ByteBuf buf;
+      while ((buf = pending.poll()) != null) {
+        fromClient(buf);
+      }
+      stream.flush();
+    }
+    if (stream.isWritable()) {
+      client.config().setAutoRead(true);
+    }
+    if (!stream.isOpen()) {
+      onStreamEnded(stream); // refused before we attached
+    }
+  }
+
+  private void fail(CloseReason reason, String why) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    releaseHeld();
+    metrics.closed(reason);
+    log.debug("closing client {}: {}", client.remoteAddress(), why);
+    if (stream != null && stream.isOpen()) {
+      stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, null);
+    }
+    if (fromServer.atBoundary()) {
+      client.writeAndFlush(ClientFrames.encode(client.alloc(), ClientFrames.goAway(GoAwayReason.MOVED, 0)))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      client.close();
+    }
+  }
+
+  private void releaseHeld() {
+    if (held != null) {
+      held.forEach(ByteBuf::release);
+      held = null;
+      heldBytes = 0;
+    }
+  }
+}

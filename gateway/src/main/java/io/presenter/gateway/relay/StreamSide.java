@@ -1,0 +1,51 @@
+package io.presenter.gateway.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.presenter.protocol.mux.MuxStreamChannel;
+
+/**
+ * On the session's stream (and on each stream it moves to): payload goes to the client as plain
+ * bytes, TLS encrypts it. Stops reading the stream while the client socket is not writable, which
+ * holds back the stream's credit so the chat server stops sending.
+ */
+@Sharable
+final class StreamSide extends ChannelInboundHandlerAdapter {
+  private final RelaySession session;
+
+  StreamSide(RelaySession session) {
+    this.session = session;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf) {
+      session.fromServer((MuxStreamChannel) ctx.channel(), buf);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    session.serverReadComplete((MuxStreamChannel) ctx.channel());
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    session.streamWritabilityChanged((MuxStreamChannel) ctx.channel());
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    session.streamEnded((MuxStreamChannel) ctx.channel());
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

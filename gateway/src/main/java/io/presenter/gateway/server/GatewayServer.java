@@ -1,0 +1,182 @@
+package io.presenter.gateway.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.presenter.gateway.auth.AuthSettings;
+import io.presenter.gateway.backend.BackendPool;
+import io.presenter.gateway.backend.BackendPools;
+import io.presenter.gateway.backend.BackendSettings;
+import io.presenter.gateway.config.GatewayConfig;
+import io.presenter.gateway.limits.ConnectionLimits;
+import io.presenter.gateway.metrics.GatewayMetrics;
+import io.presenter.gateway.routing.Router;
+import io.presenter.gateway.tls.GatewayTls;
+import io.presenter.protocol.admin.AdminHttpServer;
+import io.presenter.protocol.mux.MuxConfig;
+import io.presenter.protocol.ring.MembershipView;
+import io.presenter.protocol.token.TokenKeys;
+import io.presenter.protocol.token.TokenVerifier;
+import io.presenter.protocol.transport.Transport;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway process: the client TLS listener, the ring view and backend pools, the admin
+ * endpoint. Client connections and their backend connections share event loops.
+ */
+public final class GatewayServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final GatewayConfig config;
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private GatewayMetrics metrics;
+  private CuratorFramework curator;
+  private MembershipView view;
+  private BackendPools pools;
+  private ConnectionLimits limits;
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private Channel listener;
+  private AdminHttpServer admin;
+
+  public GatewayServer(GatewayConfig config) {
+    this.config = config;
+  }
+
+  public GatewayServer start() throws Exception {
+    metrics = new GatewayMetrics(meters);
+    curator =
+        CuratorFrameworkFactory.builder()
+            .connectString(config.zookeeperConnect())
+            .sessionTimeoutMs((int) config.zookeeperSessionTimeout().toMillis())
+            .connectionTimeoutMs((int) config.zookeeperConnectionTimeout().toMillis())
+            .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
+            .build();
+    curator.start();
+    if (!curator.blockUntilConnected((int) config.zookeeperConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("cannot reach ZooKeeper at " + config.zookeeperConnect());
+    }
+    Transport transport = Transport.best();
+    bossGroup = transport.newGroup(1, new DefaultThreadFactory("gateway-accept"));
+    workerGroup = transport.newGroup(config.eventLoopThreads(), new DefaultThreadFactory("gateway-io"));
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor executor : workerGroup) {
+      loops.add((EventLoop) executor);
+    }
+    int perServer = config.backend().connectionsPerServer();
+    List<EventLoop> slots = perServer <= 0 ? loops : slots(loops, perServer);
+    MuxConfig mux =
+        MuxConfig.defaults(config.id())
+            .withMaxFrameSize(config.muxMaxFrameSize())
+            .withInitialStreamWindow(config.muxInitialStreamWindow());
+    GatewayConfig.Backend b = config.backend();
+    pools = new BackendPools(slots, transport, mux, new BackendSettings(
+        b.connectTimeout().toMillis(), b.pingInterval().toMillis(), b.maxMissedPings(),
+        b.reconnectBackoffMin().toMillis(), b.reconnectBackoffMax().toMillis()));
+    view = new MembershipView(curator, config.membersPath());
+    view.addListener(pools);
+    view.start();
+    view.awaitInitialized(config.zookeeperConnectionTimeout());
+    Router router = new Router(view, pools);
+    registerGauges();
+
+    TokenVerifier tokens = new TokenVerifier(TokenKeys.load(Path.of(config.tokenKeyFile())), config.tokenClockSkew(), Clock.systemUTC());
+    limits = new ConnectionLimits(config.limits(), metrics);
+    GatewayPipeline pipeline =
+        new GatewayPipeline(
+            limits, metrics,
+            GatewayTls.serverContext(config.tlsCertFile(), config.tlsKeyFile(), config.ticketKeys()),
+            new AuthSettings(config.maxAuthFrameBytes(), config.authTimeout().toMillis(), b.rerouteTimeout().toMillis()),
+            tokens, router);
+    listener =
+        new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(pipeline)
+            .bind(new InetSocketAddress(config.bindHost(), config.port()))
+            .sync()
+            .channel();
+    admin = new AdminHttpServer(config.adminHost(), config.adminPort(), meters::scrape, this::isReady);
+    admin.start();
+    log.info("gateway {} listening on {} ({} transport), admin on {}", config.id(), port(), transport, admin.port());
+    return this;
+  }
+
+  private static List<EventLoop> slots(List<EventLoop> loops, int n) {
+    List<EventLoop> slots = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      slots.add(loops.get(i % loops.size()));
+    }
+    return slots;
+  }
+
+  private void registerGauges() {
+    meters.gauge("presenter.gateway.ring.version", view, v -> v.ring().version());
+    meters.gauge("presenter.gateway.ring.members", view, v -> v.ring().size());
+    meters.gauge("presenter.gateway.backend.connections", pools, p -> p.pools().values().stream().mapToInt(BackendPool::liveConnections).sum());
+    meters.gauge("presenter.gateway.backend.streams", pools, p -> p.pools().values().stream().mapToInt(BackendPool::streams).sum());
+  }
+
+  /** Ready when ZooKeeper is connected, the ring is known and at least one backend connection is up. */
+  public boolean isReady() {
+    return curator.getZookeeperClient().isConnected() && !view.ring().isEmpty() && pools.anyLive();
+  }
+
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  @Override
+  public void close() {
+    if (listener != null) {
+      listener.close().awaitUninterruptibly();
+    }
+    if (pools != null) {
+      pools.close();
+    }
+    if (workerGroup != null) {
+      workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    if (view != null) {
+      view.close();
+    }
+    if (curator != null) {
+      curator.close();
+    }
+    log.info("gateway {} stopped", config.id());
+  }
+}

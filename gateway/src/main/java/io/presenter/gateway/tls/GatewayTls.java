@@ -1,0 +1,39 @@
+package io.presenter.gateway.tls;
+
+import io.netty.handler.ssl.OpenSslServerContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.SslContext;
+import io.presenter.protocol.tls.TlsContexts;
+import java.io.File;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * The client-facing TLS context: BoringSSL, TLS 1.2/1.3, ECDSA or RSA certificate from PEM, and
+ * session tickets. Ticket keys come from config (48 bytes each: 16 name, 16 HMAC, 16 AES; the
+ * first encrypts, all decrypt) so gateways sharing them resume each other's sessions; without
+ * configured keys BoringSSL uses random per-process keys.
+ */
+public final class GatewayTls {
+  private GatewayTls() {}
+
+  public static SslContext serverContext(String certFile, String keyFile, List<String> ticketKeys) throws SSLException {
+    SslContext context = TlsContexts.server(new File(certFile), new File(keyFile));
+    if (!ticketKeys.isEmpty() && context instanceof OpenSslServerContext openSsl) {
+      OpenSslSessionTicketKey[] keys = ticketKeys.stream().map(GatewayTls::ticketKey).toArray(OpenSslSessionTicketKey[]::new);
+      openSsl.sessionContext().setTicketKeys(keys);
+    }
+    return context;
+  }
+
+  private static OpenSslSessionTicketKey ticketKey(String base64) {
+    byte[] raw = Base64.getDecoder().decode(base64.trim());
+    if (raw.length != 48) {
+      throw new IllegalArgumentException("a session ticket key is 48 bytes (base64), got " + raw.length);
+    }
+    return new OpenSslSessionTicketKey(
+        Arrays.copyOfRange(raw, 0, 16), Arrays.copyOfRange(raw, 16, 32), Arrays.copyOfRange(raw, 32, 48));
+  }
+}
