@@ -83,7 +83,7 @@ public final class RelaySession {
    * start, false if no chat server could take the client (an error frame was already sent).
    */
   public void start(java.util.function.Consumer<Boolean> opened) {
-    router.open(spec.setReopenCount(0), client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> {
+    router.open(spec.setReopenCount(0), client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> onClientLoop(() -> {
       if (f.isSuccess()) {
         attach(f.getNow());
         opened.accept(true);
@@ -95,7 +95,16 @@ public final class RelaySession {
         closed = true;
         opened.accept(false);
       }
-    });
+    }));
+  }
+
+  /** Stream futures complete on the backend connection's loop; session state lives on the client's. */
+  private void onClientLoop(Runnable task) {
+    if (client.eventLoop().inEventLoop()) {
+      task.run();
+    } else {
+      client.eventLoop().execute(task);
+    }
   }
 
   // ---- client -> server ----
@@ -254,7 +263,7 @@ public final class RelaySession {
     // reopenCount > 0 tells the new server to answer SessionReestablished rather than AuthOk,
     // which is right only if the client already got an answer from some chat server.
     spec.setReopenCount(serverSpoke ? reopens + 1 : 0);
-    router.open(spec, client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> {
+    router.open(spec, client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> onClientLoop(() -> {
       if (closed) {
         if (f.isSuccess()) {
           f.getNow().close();
@@ -270,7 +279,7 @@ public final class RelaySession {
       } else {
         retryLater(minVersion, deadline);
       }
-    });
+    }));
   }
 
   private void retryLater(long minVersion, long deadline) {

@@ -1,0 +1,91 @@
+package io.presenter.chat.couple;
+
+import io.presenter.chat.session.ChatSession;
+import io.presenter.chat.store.MessageStore;
+import io.presenter.protocol.mux.thrift.CloseReason;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
+
+/**
+ * The couples this server currently serves, each loaded once from the store (latest seq, read
+ * markers) when its first device arrives and dropped when its last device leaves or when the
+ * server stops owning it. A couple is never represented by two objects at once: a retired or
+ * evicted {@link Couple} refuses joins, and the caller acquires again.
+ */
+public final class CoupleRegistry {
+  private final MessageStore store;
+  private final Executor blocking;
+  private final ScheduledExecutorService timers;
+  private final long typingTtlMillis;
+  private final ConcurrentHashMap<String, CompletableFuture<Couple>> couples = new ConcurrentHashMap<>();
+
+  public CoupleRegistry(MessageStore store, Executor blocking, ScheduledExecutorService timers, long typingTtlMillis) {
+    this.store = store;
+    this.blocking = blocking;
+    this.timers = timers;
+    this.typingTtlMillis = typingTtlMillis;
+  }
+
+  /** The couple's state, loading it from the store (off the caller's thread) if needed. */
+  public CompletableFuture<Couple> acquire(String coupleId) {
+    return couples.computeIfAbsent(
+        coupleId,
+        id -> {
+          CompletableFuture<Couple> loading =
+              CompletableFuture.supplyAsync(
+                  () -> new Couple(id, store.latestSeq(id), store.readMarkers(id), timers, typingTtlMillis), blocking);
+          // A failed load must not stick: the next device retries.
+          loading.whenComplete((c, e) -> {
+            if (e != null) {
+              couples.remove(id, loading);
+            }
+          });
+          return loading;
+        });
+  }
+
+  /** Called when a session ends: the couple is dropped once no device is left. */
+  public void leave(Couple couple, ChatSession session) {
+    couple.leave(session);
+    if (couple.retireIfEmpty()) {
+      CompletableFuture<Couple> current = couples.get(couple.id());
+      if (current != null && current.getNow(null) == couple) {
+        couples.remove(couple.id(), current);
+      }
+    }
+  }
+
+  /** Closes every session of a couple this server no longer owns, and forgets its cached state. */
+  public void evict(String coupleId, CloseReason reason, long ringVersion, String message) {
+    CompletableFuture<Couple> future = couples.remove(coupleId);
+    store.forgetCouple(coupleId);
+    if (future == null) {
+      return;
+    }
+    future.thenAccept(couple -> {
+      List<ChatSession> sessions = couple.evict();
+      sessions.forEach(s -> s.close(reason, ringVersion, message));
+    });
+  }
+
+  /** Evicts every couple for which {@code notOwned} holds (after a ring change). Returns how many. */
+  public int evictIf(Predicate<String> notOwned, CloseReason reason, long ringVersion, String message) {
+    int n = 0;
+    for (String coupleId : List.copyOf(couples.keySet())) {
+      if (notOwned.test(coupleId)) {
+        evict(coupleId, reason, ringVersion, message);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Couples with at least one connected device. */
+  public int size() {
+    return couples.size();
+  }
+}

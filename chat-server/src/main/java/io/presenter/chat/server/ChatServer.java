@@ -1,0 +1,220 @@
+package io.presenter.chat.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.presenter.chat.couple.CoupleRegistry;
+import io.presenter.chat.metrics.ChatMetrics;
+import io.presenter.chat.ownership.Ownership;
+import io.presenter.chat.session.ChatServices;
+import io.presenter.chat.store.MessageStore;
+import io.presenter.protocol.admin.AdminHttpServer;
+import io.presenter.protocol.mux.MuxConfig;
+import io.presenter.protocol.ring.Member;
+import io.presenter.protocol.ring.MemberRegistration;
+import io.presenter.protocol.ring.MembershipView;
+import io.presenter.protocol.tls.TlsContexts;
+import io.presenter.protocol.token.TokenKeys;
+import io.presenter.protocol.token.TokenVerifier;
+import io.presenter.protocol.transport.Transport;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chat server process: message store, ZooKeeper membership and ownership, the mux listener
+ * for gateways, the optional direct TLS listener and the admin endpoint.
+ *
+ * <p>{@link #start()} joins the ring last (after every listener is up), and {@link #close()}
+ * leaves it first, so that gateways move this server's couples right away; then it hands every
+ * open session over (DRAINING), lets in-flight commits finish and stops.
+ */
+public final class ChatServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+  private final ChatServerConfig config;
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);
+  private MessageStore store;
+  private CuratorFramework curator;
+  private MembershipView view;
+  private MemberRegistration registration;
+  private Ownership ownership;
+  private ThreadPoolExecutor blocking;
+  private ScheduledExecutorService timers;
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private AdminHttpServer admin;
+  private int muxPort;
+  private int clientPort = -1;
+
+  public ChatServer(ChatServerConfig config) {
+    this.config = config;
+  }
+
+  public ChatServer start() throws Exception {
+    store = StoreFactory.open(config.store(), meters);
+    curator =
+        CuratorFrameworkFactory.builder()
+            .connectString(config.zookeeperConnect())
+            .sessionTimeoutMs((int) config.zookeeperSessionTimeout().toMillis())
+            .connectionTimeoutMs((int) config.zookeeperConnectionTimeout().toMillis())
+            .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
+            .build();
+    curator.start();
+    if (!curator.blockUntilConnected((int) config.zookeeperConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("cannot reach ZooKeeper at " + config.zookeeperConnect());
+    }
+    blocking =
+        new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), new DefaultThreadFactory("store-io", true));
+    timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("chat-timers", true));
+    CoupleRegistry couples = new CoupleRegistry(store, blocking, timers, config.limits().typingTtl().toMillis());
+    view = new MembershipView(curator, config.membersPath());
+    ownership = new Ownership(config.id(), view, couples);
+    view.addListener(ownership);
+    view.start();
+    view.awaitInitialized(config.zookeeperConnectionTimeout());
+    ChatMetrics metrics = new ChatMetrics(meters);
+    meters.gauge("presenter.chat.couples.owned", couples, CoupleRegistry::size);
+    meters.gauge("presenter.chat.ring.version", view, v -> v.ring().version());
+    meters.gauge("presenter.chat.ring.members", view, v -> v.ring().size());
+    meters.more().counter("presenter.chat.moved", java.util.List.of(), ownership, Ownership::movedCouples);
+
+    TokenVerifier tokens =
+        new TokenVerifier(TokenKeys.load(Path.of(config.tokenKeyFile())), config.tokenClockSkew(), Clock.systemUTC());
+    ChatServices services = new ChatServices(config.limits(), tokens, ownership, couples, store, blocking, metrics);
+    MuxConfig mux =
+        MuxConfig.defaults(config.id())
+            .withMaxFrameSize(config.muxMaxFrameSize())
+            .withInitialStreamWindow(config.muxInitialStreamWindow())
+            .withMaxConcurrentStreams(config.muxMaxConcurrentStreams());
+    ChatPipeline pipeline = new ChatPipeline(services, mux, config.limits().maxFrameBytes());
+
+    Transport transport = Transport.best();
+    bossGroup = transport.newGroup(1, new DefaultThreadFactory("chat-accept"));
+    workerGroup = transport.newGroup(config.eventLoopThreads(), new DefaultThreadFactory("chat-io"));
+    muxPort = bind(transport, config.muxPort(), pipeline.muxConnection());
+    if (config.clientPort() >= 0) {
+      var tls = TlsContexts.server(new File(config.tlsCertFile()), new File(config.tlsKeyFile()));
+      clientPort = bind(transport, config.clientPort(), pipeline.directClient(tls));
+    }
+    admin = new AdminHttpServer(config.adminHost(), config.adminPort(), meters::scrape, this::isReady);
+    admin.start();
+
+    registration =
+        new MemberRegistration(
+            curator, config.membersPath(), new Member(config.id(), config.advertisedHost(), muxPort, Math.max(clientPort, 0), admin.port()));
+    registration.start();
+    if (!registration.awaitRegistered(config.zookeeperConnectionTimeout())) {
+      throw new IllegalStateException("could not register in ZooKeeper");
+    }
+    // Serve only once our own view of the ring includes us, or the first clients bounce as MOVED.
+    long deadline = System.nanoTime() + config.zookeeperConnectionTimeout().toNanos();
+    while (view.ring().member(config.id()) == null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    log.info("chat server {} up: mux {}, direct {}, admin {}, {} transport", config.id(), muxPort, clientPort, admin.port(), transport);
+    return this;
+  }
+
+  private int bind(Transport transport, int port, io.netty.channel.ChannelHandler initializer) throws InterruptedException {
+    Channel channel =
+        new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(transport.serverChannel())
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(initializer)
+            .bind(new InetSocketAddress(config.bindHost(), port))
+            .sync()
+            .channel();
+    listeners.add(channel);
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** Ready when the ring is known, this server is on it and ZooKeeper is connected. */
+  public boolean isReady() {
+    return view != null
+        && curator.getZookeeperClient().isConnected()
+        && view.ring().member(config.id()) != null;
+  }
+
+  public int muxPort() {
+    return muxPort;
+  }
+
+  /** The direct TLS port, or -1 when the listener is off. */
+  public int clientPort() {
+    return clientPort;
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public String id() {
+    return config.id();
+  }
+
+  /** The ZooKeeper client (tests use it to provoke session loss). */
+  public CuratorFramework zookeeper() {
+    return curator;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  /** Graceful stop: leave the ring, hand sessions over, finish commits, close. */
+  @Override
+  public void close() {
+    Duration drain = config.drainTimeout();
+    closeQuietly(registration);
+    if (ownership != null) {
+      ownership.leave();
+    }
+    listeners.close().awaitUninterruptibly(drain.toMillis());
+    if (workerGroup != null) {
+      workerGroup.shutdownGracefully(0, drain.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
+      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    closeQuietly(store); // drains queued appends before returning
+    if (blocking != null) {
+      blocking.shutdown();
+      timers.shutdownNow();
+    }
+    closeQuietly(admin);
+    closeQuietly(view);
+    closeQuietly(curator);
+    log.info("chat server {} stopped", config.id());
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("error while stopping: {}", e.toString());
+    }
+  }
+}

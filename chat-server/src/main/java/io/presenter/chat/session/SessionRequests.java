@@ -1,0 +1,148 @@
+package io.presenter.chat.session;
+
+import io.presenter.chat.store.AppendRequest;
+import io.presenter.chat.store.AppendResult;
+import io.presenter.chat.store.SequenceConflictException;
+import io.presenter.chat.store.StoreOverloadedException;
+import io.presenter.protocol.client.ClientFrames;
+import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.protocol.client.thrift.ErrorCode;
+import io.presenter.protocol.client.thrift.SendMessage;
+import io.presenter.protocol.mux.thrift.CloseReason;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+
+/** What an authenticated session does with each client frame. Runs on the session's event loop. */
+final class SessionRequests {
+  private static final int MAX_CLIENT_MESSAGE_ID_CHARS = 64;
+  private static final int RETRY_MILLIS = 1000;
+
+  private final ChatServices services;
+  private final ChatSessionHandler handler;
+
+  SessionRequests(ChatServices services, ChatSessionHandler handler) {
+    this.services = services;
+    this.handler = handler;
+  }
+
+  void handle(ClientFrame frame) {
+    switch (frame.getSetField()) {
+      case SEND -> send(frame.getSend());
+      case TYPING -> handler.couple().typing(handler.token().userId(), frame.getTyping().isTyping());
+      case READ_UP_TO -> readUpTo(frame.getReadUpTo().getSeq());
+      case SYNC_REQUEST -> {
+        var request = frame.getSyncRequest();
+        int max = services.limits().syncPageMax();
+        int limit = request.isSetLimit() ? request.getLimit() : max;
+        if (limit < 1 || request.getAfterSeq() < 0) {
+          error(ErrorCode.BAD_REQUEST, "SyncRequest needs afterSeq >= 0 and limit >= 1");
+        } else {
+          sync(request.getAfterSeq(), Math.min(limit, max));
+        }
+      }
+      case PING -> handler.session().write(ClientFrames.pong(frame.getPing().getNonce()));
+      case PONG -> {}
+      case AUTH -> handler.fatal(ErrorCode.ALREADY_AUTHENTICATED, "already authenticated", CloseReason.PROTOCOL_ERROR);
+      default -> error(ErrorCode.BAD_REQUEST, frame.getSetField() + " is a server-to-client frame");
+    }
+  }
+
+  private void send(SendMessage send) {
+    String clientMessageId = send.getClientMessageId();
+    if (clientMessageId == null || clientMessageId.isEmpty() || clientMessageId.length() > MAX_CLIENT_MESSAGE_ID_CHARS) {
+      error(ErrorCode.BAD_REQUEST, "clientMessageId must be 1.." + MAX_CLIENT_MESSAGE_ID_CHARS + " characters");
+      return;
+    }
+    byte[] body = send.getBody() == null ? new byte[0] : send.getBody();
+    if (body.length > services.limits().maxBodyBytes()) {
+      services.metrics().error(ErrorCode.BODY_TOO_LARGE);
+      handler.session().write(ClientFrames.sendError(
+          ErrorCode.BODY_TOO_LARGE, "body over " + services.limits().maxBodyBytes() + " bytes", clientMessageId, null));
+      return;
+    }
+    ChatSession session = handler.session();
+    String coupleId = handler.token().coupleId();
+    var request =
+        new AppendRequest(coupleId, session.userId(), session.deviceId(), clientMessageId, send.getKind(), body, System.currentTimeMillis());
+    handler.sendStarted();
+    services.store().append(request).whenComplete((result, error) -> {
+      handler.sendFinished();
+      if (error != null) {
+        failed(coupleId, clientMessageId, error);
+      } else {
+        committed(request, result);
+      }
+    });
+  }
+
+  /** On the store's committer thread, in commit order: acks and deliveries leave in seq order. */
+  private void committed(AppendRequest request, AppendResult result) {
+    ChatSession session = handler.session();
+    session.write(ClientFrames.ack(request.clientMessageId(), result.seq(), result.timestampMillis()));
+    if (result.duplicate()) {
+      services.metrics().duplicate();
+      return;
+    }
+    services.metrics().stored();
+    ClientFrame message =
+        ClientFrames.message(
+            result.seq(), request.senderId(), request.senderDeviceId(), result.timestampMillis(), request.kind(),
+            request.body(), request.clientMessageId());
+    services.metrics().delivered(handler.couple().delivered(session, result.seq(), message));
+  }
+
+  private void failed(String coupleId, String clientMessageId, Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof SequenceConflictException) {
+      // Another server committed this couple's next seq: we are not its owner any more.
+      services.couples().evict(coupleId, CloseReason.MOVED, services.ownership().ringVersion(), "sequence taken by another server");
+    } else if (cause instanceof StoreOverloadedException) {
+      services.metrics().error(ErrorCode.RATE_LIMITED);
+      handler.session().write(ClientFrames.sendError(ErrorCode.RATE_LIMITED, "store busy", clientMessageId, RETRY_MILLIS));
+    } else {
+      services.metrics().error(ErrorCode.INTERNAL);
+      handler.session().write(ClientFrames.sendError(ErrorCode.INTERNAL, "not stored", clientMessageId, RETRY_MILLIS));
+    }
+  }
+
+  private void readUpTo(long seq) {
+    if (seq < 0 || seq > handler.couple().latestSeq()) {
+      error(ErrorCode.BAD_REQUEST, "read marker " + seq + " beyond the latest message");
+      return;
+    }
+    String coupleId = handler.token().coupleId();
+    String userId = handler.token().userId();
+    runBlocking(() -> {
+      services.store().setReadMarker(coupleId, userId, seq);
+      handler.couple().readUpTo(userId, seq);
+    });
+  }
+
+  void sync(long afterSeq, int limit) {
+    String coupleId = handler.token().coupleId();
+    long latest = handler.couple().latestSeq();
+    int maxFrame = services.limits().maxFrameBytes();
+    runBlocking(() -> handler.session().write(SyncPages.page(services.store(), coupleId, afterSeq, limit, maxFrame, latest)));
+  }
+
+  private void runBlocking(Runnable task) {
+    try {
+      services.blocking().execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          services.metrics().error(ErrorCode.INTERNAL);
+          handler.session().write(ClientFrames.error(ErrorCode.INTERNAL, "store unavailable", false, RETRY_MILLIS));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      services.metrics().error(ErrorCode.RATE_LIMITED);
+      handler.session().write(ClientFrames.error(ErrorCode.RATE_LIMITED, "server busy", false, RETRY_MILLIS));
+    }
+  }
+
+  private void error(ErrorCode code, String message) {
+    services.metrics().error(code);
+    handler.session().write(ClientFrames.error(code, message, false, null));
+  }
+}

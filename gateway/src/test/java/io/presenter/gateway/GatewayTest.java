@@ -1,0 +1,171 @@
+package io.presenter.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.presenter.chat.ChatTestCluster;
+import io.presenter.chat.server.ChatServer;
+import io.presenter.gateway.metrics.CloseReason;
+import io.presenter.gateway.server.GatewayServer;
+import io.presenter.protocol.client.ClientFrames;
+import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.protocol.client.thrift.ErrorCode;
+import io.presenter.protocol.testing.ZooKeeperExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real gateways over real TLS in front of real chat servers and a real ZooKeeper. */
+class GatewayTest {
+  @RegisterExtension final ZooKeeperExtension zk = new ZooKeeperExtension();
+
+  @TempDir Path dir;
+  private ChatTestCluster chat;
+  private GatewayTestCluster gateways;
+  private TlsTestClient phones;
+  private final String couple = "couple-" + UUID.randomUUID();
+
+  @BeforeEach
+  void start() throws Exception {
+    chat = new ChatTestCluster(zk.connectString(), dir);
+    chat.start("chat-a");
+    gateways = new GatewayTestCluster(zk.connectString(), dir, chat.keyFile());
+    phones = new TlsTestClient(gateways.certs.ca().toFile());
+  }
+
+  @AfterEach
+  void stop() {
+    phones.close();
+    gateways.close();
+    chat.close();
+  }
+
+  private static void awaitReady(GatewayServer gateway) {
+    await().atMost(Duration.ofSeconds(15)).until(gateway::isReady);
+  }
+
+  private TlsTestClient.Conn login(GatewayServer gateway, String user, String device) throws Exception {
+    TlsTestClient.Conn conn = phones.connect(gateway.port());
+    conn.send(ClientFrames.auth(chat.token(user, couple), device, 0, 0));
+    ClientFrame ok = conn.next();
+    assertThat(ok.isSetAuthOk()).as("AuthOk, got %s", ok).isTrue();
+    return conn;
+  }
+
+  private static ClientFrame text(String id, String text) {
+    return ClientFrames.send(id, 1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void partnersOnDifferentGatewaysExchangeMessages() throws Exception {
+    GatewayServer g1 = gateways.start("gw-1");
+    GatewayServer g2 = gateways.start("gw-2");
+    awaitReady(g1);
+    awaitReady(g2);
+    TlsTestClient.Conn alice = login(g1, "alice", "phone");
+    TlsTestClient.Conn bob = login(g2, "bob", "phone");
+    alice.send(text("a1", "hello through two gateways"));
+    assertThat(alice.next(ClientFrame::isSetAck).getAck().getSeq()).isEqualTo(1);
+    ClientFrame got = bob.next(ClientFrame::isSetMessage);
+    assertThat(new String(got.getMessage().getBody(), StandardCharsets.UTF_8)).isEqualTo("hello through two gateways");
+    bob.send(text("b1", "hi"));
+    assertThat(alice.next(ClientFrame::isSetMessage).getMessage().getSenderId()).isEqualTo("bob");
+    assertThat(g1.metrics().closedCount(CloseReason.ERROR)).isZero();
+  }
+
+  @Test
+  void badTokenGetsAnErrorFrameAndAClose() throws Exception {
+    GatewayServer g = gateways.start("gw-1");
+    awaitReady(g);
+    TlsTestClient.Conn conn = phones.connect(g.port());
+    conn.send(ClientFrames.auth("not-a-jwt", "phone", 0, 0));
+    ClientFrame error = conn.next();
+    assertThat(error.getError().getCode()).isEqualTo(ErrorCode.AUTH_INVALID);
+    assertThat(error.getError().isFatal()).isTrue();
+    assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(g.metrics().closedCount(CloseReason.AUTH_TOKEN_INVALID)).isEqualTo(1);
+  }
+
+  @Test
+  void expiredTokenGetsAuthExpired() throws Exception {
+    GatewayServer g = gateways.start("gw-1");
+    awaitReady(g);
+    TlsTestClient.Conn conn = phones.connect(g.port());
+    conn.send(ClientFrames.auth(chat.expiredToken("alice", couple), "phone", 0, 0));
+    assertThat(conn.next().getError().getCode()).isEqualTo(ErrorCode.AUTH_EXPIRED);
+    assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void aFirstFrameThatIsNotAuthIsClosed() throws Exception {
+    GatewayServer g = gateways.start("gw-1");
+    awaitReady(g);
+    TlsTestClient.Conn conn = phones.connect(g.port());
+    conn.send(text("x", "no auth first"));
+    assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(g.metrics().closedCount(CloseReason.AUTH_FRAME_INVALID)).isEqualTo(1);
+  }
+
+  @Test
+  void oversizedAuthFrameIsClosedWithoutReadingIt() throws Exception {
+    GatewayServer g = gateways.start("gw-1");
+    awaitReady(g);
+    TlsTestClient.Conn conn = phones.connect(g.port());
+    ByteBuf word = Unpooled.buffer(4).writeInt(1_000_000);
+    conn.sendRaw(word);
+    assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(g.metrics().closedCount(CloseReason.AUTH_FRAME_TOO_LARGE)).isEqualTo(1);
+  }
+
+  @Test
+  void authMustArriveInTime() throws Exception {
+    GatewayServer g = gateways.start("gw-1", Map.of("presenter.gateway.auth.timeout", "300ms"));
+    awaitReady(g);
+    TlsTestClient.Conn conn = phones.connect(g.port());
+    assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(g.metrics().closedCount(CloseReason.AUTH_TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void garbageInsteadOfTlsIsClosedAndCounted() throws Exception {
+    GatewayServer g = gateways.start("gw-1");
+    Channel plain = phones.connectPlain(g.port());
+    plain.writeAndFlush(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+    assertThat(plain.closeFuture().awaitUninterruptibly(5000)).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().closedCount(CloseReason.HANDSHAKE_FAILED) == 1);
+  }
+
+  @Test
+  void aChatServerStoppingMidConversationDoesNotDropTheClients() throws Exception {
+    GatewayServer g = gateways.start("gw-1");
+    awaitReady(g);
+    TlsTestClient.Conn alice = login(g, "alice", "phone");
+    TlsTestClient.Conn bob = login(g, "bob", "phone");
+    alice.send(text("a1", "before"));
+    assertThat(bob.next(ClientFrame::isSetMessage).getMessage().getSeq()).isEqualTo(1);
+
+    ChatServer b = chat.start("chat-b");
+    ChatServer a = chat.servers().get(0);
+    chat.stop(a); // leaves the ring, hands its sessions over
+    ClientFrame moved = alice.next(ClientFrame::isSetSessionReestablished);
+    assertThat(moved.getSessionReestablished().getLatestSeq()).isEqualTo(1);
+    bob.next(ClientFrame::isSetSessionReestablished);
+    assertThat(alice.channel().isActive()).isTrue();
+
+    alice.send(text("a2", "after the move"));
+    assertThat(alice.next(ClientFrame::isSetAck).getAck().getSeq()).isEqualTo(2);
+    assertThat(new String(bob.next(ClientFrame::isSetMessage).getMessage().getBody(), StandardCharsets.UTF_8))
+        .isEqualTo("after the move");
+    assertThat(b.isReady()).isTrue();
+  }
+}
