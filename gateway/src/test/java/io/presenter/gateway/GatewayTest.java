@@ -168,4 +168,46 @@ class GatewayTest {
         .isEqualTo("after the move");
     assertThat(b.isReady()).isTrue();
   }
+
+  @Test
+  void aChatServerKilledMidConversationIsReplacedWithoutTheClientReconnecting() throws Exception {
+    ChatServer b = chat.start("chat-b");
+    GatewayServer g = gateways.start("gw-1");
+    await().atMost(Duration.ofSeconds(15)).until(() -> g.meters().get("presenter.gateway.backend.connections").gauge().value() >= 4);
+    // A couple owned by chat-a.
+    io.presenter.protocol.ring.HashRing ring = io.presenter.protocol.ring.HashRing.of(0, java.util.List.of(
+        new io.presenter.protocol.ring.Member("chat-a", "h", 1, 0, 1), new io.presenter.protocol.ring.Member("chat-b", "h", 1, 0, 1)));
+    String onA = null;
+    for (int i = 0; onA == null; i++) {
+      if (ring.ownerOf("k" + i).id().equals("chat-a")) {
+        onA = "k" + i;
+      }
+    }
+    TlsTestClient.Conn alice = phones.connect(g.port());
+    alice.send(ClientFrames.auth(chat.token("alice", onA), "phone", 0, 0));
+    assertThat(alice.next().isSetAuthOk()).isTrue();
+    TlsTestClient.Conn bob = phones.connect(g.port());
+    bob.send(ClientFrames.auth(chat.token("bob", onA), "phone", 0, 0));
+    assertThat(bob.next().isSetAuthOk()).isTrue();
+    alice.send(text("a1", "before the crash"));
+    assertThat(bob.next(ClientFrame::isSetMessage).getMessage().getSeq()).isEqualTo(1);
+
+    ChatServer a = chat.servers().get(0);
+    a.crash();
+    zk.expireSession(a.zookeeper()); // what the ZooKeeper session timeout does to a dead process
+    try {
+      ClientFrame re = alice.next(ClientFrame::isSetSessionReestablished);
+      assertThat(re.getSessionReestablished().getLatestSeq()).isEqualTo(1);
+      bob.next(ClientFrame::isSetSessionReestablished);
+      alice.send(text("a2", "after the crash"));
+      assertThat(alice.next(ClientFrame::isSetAck).getAck().getSeq()).isEqualTo(2);
+      assertThat(new String(bob.next(ClientFrame::isSetMessage).getMessage().getBody(), StandardCharsets.UTF_8))
+          .isEqualTo("after the crash");
+      assertThat(alice.channel().isActive()).isTrue();
+      assertThat(b.isReady()).isTrue();
+    } finally {
+      chat.servers().remove(a);
+      a.cleanUpAfterCrash();
+    }
+  }
 }

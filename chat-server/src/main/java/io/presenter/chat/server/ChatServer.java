@@ -183,6 +183,28 @@ public final class ChatServer implements AutoCloseable {
     return meters;
   }
 
+  /**
+   * Simulates a crash for tests: every connection drops at once and nothing is handed over; the
+   * ZooKeeper session is left to expire (or the test expires it) like a dead process's would.
+   */
+  public void crash() {
+    listeners.close();
+    workerGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+    bossGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+    closeQuietly(admin);
+  }
+
+  /** After {@link #crash()}: releases what a dead process would have released by dying. */
+  public void cleanUpAfterCrash() {
+    closeQuietly(store);
+    if (blocking != null) {
+      blocking.shutdownNow();
+      timers.shutdownNow();
+    }
+    closeQuietly(view);
+    closeQuietly(curator);
+  }
+
   /** Graceful stop: leave the ring, hand sessions over, finish commits, close. */
   @Override
   public void close() {
