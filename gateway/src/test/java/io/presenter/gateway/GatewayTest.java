@@ -210,4 +210,29 @@ class GatewayTest {
       a.cleanUpAfterCrash();
     }
   }
+
+  @Test
+  void aClientThatStopsReadingIsBoundedAndDoesNotSlowItsPartner() throws Exception {
+    GatewayServer g = gateways.start("gw-1");
+    awaitReady(g);
+    TlsTestClient.Conn alice = login(g, "alice", "phone");
+    TlsTestClient.Conn bob = login(g, "bob", "phone");
+    bob.channel().config().setAutoRead(false); // bob's phone stops reading
+    ChatServer server = chat.servers().get(0);
+    byte[] body = new byte[4096];
+    int messages = 600; // ~2.4 MB towards bob, more than every buffer on the way together
+    long start = System.nanoTime();
+    for (int i = 0; i < messages; i++) {
+      alice.send(ClientFrames.send("m" + i, 1, body));
+    }
+    for (int i = 0; i < messages; i++) {
+      alice.next(ClientFrame::isSetAck);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    // The chat server bounds what it holds for bob and gives up on him; the gateway then closes him.
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> server.meters().get("presenter.chat.slow.readers.closed").counter().count() >= 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> g.metrics().closedCount(CloseReason.SERVER_CLOSED) >= 1);
+    assertThat(alice.channel().isActive()).isTrue();
+  }
 }
