@@ -1,0 +1,75 @@
+package io.presenter.launcher;
+
+import io.presenter.chat.server.ChatServer;
+import io.presenter.gateway.server.GatewayServer;
+import io.presenter.protocol.token.TokenClaims;
+import io.presenter.protocol.token.TokenKeys;
+import io.presenter.protocol.token.TokenSigner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code presenter local}: runs a {@link LocalCluster} until Ctrl-C or SIGTERM. */
+final class LocalCommand {
+  static final String USAGE =
+      """
+      usage: presenter local [--chat-servers N] [--gateways M] [--port P] [--data-dir D]
+        Runs a whole cluster on loopback: an embedded ZooKeeper, N chat servers (default 3) on
+        one embedded store, M gateways (default 2) on ports P, P+1, ... (default 8443; 0 = any
+        free port). Keys, certificates, ZooKeeper data and messages live in D (default
+        ./local-data) and survive restarts. Writes D/local.json. Stops on Ctrl-C or SIGTERM.
+      """;
+
+  private LocalCommand() {}
+
+  static void run(String[] argv) throws Exception {
+    Args args = new Args(argv, 0, Set.of("chat-servers", "gateways", "port", "data-dir"));
+    if (args.help()) {
+      System.out.print(USAGE);
+      return;
+    }
+    int chats = args.getInt("chat-servers", 3);
+    int gateways = args.getInt("gateways", 2);
+    if (chats < 1 || gateways < 1) {
+      throw new Args.UsageException("--chat-servers and --gateways must be at least 1");
+    }
+    Path dataDir = Path.of(args.get("data-dir", "local-data"));
+    LocalCluster cluster = new LocalCluster(dataDir, chats, gateways, args.getInt("port", 8443)).start();
+    Path description = cluster.writeDescription();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("stopping...");
+      cluster.close();
+      stopped.countDown();
+    }, "shutdown"));
+    printSummary(cluster, description);
+    stopped.await();
+  }
+
+  private static void printSummary(LocalCluster cluster, Path description) {
+    StringBuilder out = new StringBuilder("Presenter local cluster is up.\n");
+    for (GatewayServer g : cluster.gateways()) {
+      out.append("  gateway      127.0.0.1:").append(g.port())
+          .append("   metrics http://127.0.0.1:").append(g.adminPort()).append("/metrics\n");
+    }
+    for (ChatServer c : cluster.chatServers()) {
+      out.append("  ").append(c.id()).append("       metrics http://127.0.0.1:").append(c.adminPort()).append("/metrics\n");
+    }
+    out.append("  zookeeper    ").append(cluster.zookeeperConnect()).append('\n');
+    out.append("  trust CA     ").append(cluster.caFile()).append('\n');
+    out.append("  token key    ").append(cluster.keyFile()).append('\n');
+    out.append("  described in ").append(description).append('\n');
+    TokenSigner signer = new TokenSigner(TokenKeys.load(cluster.keyFile()));
+    Instant now = Instant.now();
+    Duration day = Duration.ofDays(1);
+    out.append("Tokens for the two partners of couple \"demo\" (valid 24 h):\n");
+    out.append("  alice: ").append(signer.sign(new TokenClaims("alice", "demo", null, now, now.plus(day)))).append('\n');
+    out.append("  bob:   ").append(signer.sign(new TokenClaims("bob", "demo", null, now, now.plus(day)))).append('\n');
+    out.append("Mint more with: deploy/bin/presenter token --user U --couple C --key-file ").append(cluster.keyFile()).append('\n');
+    out.append("Ctrl-C stops the cluster.\n");
+    System.out.print(out);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,53 @@
+package io.presenter.launcher;
+
+import io.presenter.protocol.token.TokenClaims;
+import io.presenter.protocol.token.TokenKeys;
+import io.presenter.protocol.token.TokenSigner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/** {@code presenter token}: prints a signed JWT. */
+final class TokenCommand {
+  static final String USAGE =
+      """
+      usage: presenter token --user U --couple C [--device D] [--ttl 24h] [--key-file K]
+        Prints an HS256 JWT for user U of couple C, signed with the signing key of the key file
+        (default: ./local-data/keys.json, the local cluster's). --ttl takes s, m, h or d.
+      """;
+
+  private TokenCommand() {}
+
+  static void run(String[] argv) {
+    Args args = new Args(argv, 0, Set.of("user", "couple", "device", "ttl", "key-file"));
+    if (args.help()) {
+      System.out.print(USAGE);
+      return;
+    }
+    TokenKeys keys = TokenKeys.load(Path.of(args.get("key-file", "local-data/keys.json")));
+    Instant now = Instant.now();
+    Duration ttl = parseDuration(args.get("ttl", "24h"));
+    TokenClaims claims = new TokenClaims(args.require("user"), args.require("couple"), args.get("device", null), now, now.plus(ttl));
+    System.out.println(new TokenSigner(keys).sign(claims));
+  }
+
+  static Duration parseDuration(String text) {
+    if (text.length() < 2) {
+      throw new Args.UsageException("bad duration " + text);
+    }
+    long n;
+    try {
+      n = Long.parseLong(text.substring(0, text.length() - 1));
+    } catch (NumberFormatException e) {
+      throw new Args.UsageException("bad duration " + text);
+    }
+    return switch (text.charAt(text.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'd' -> Duration.ofDays(n);
+      default -> throw new Args.UsageException("bad duration " + text + " (use s, m, h or d)");
+    };
+  }
+}
