@@ -27,7 +27,7 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  * state lives under the data dir, so a restart with the same dir keeps history, keys and
  * certificates.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
   private final Path dataDir;
   private final int chatServers;
   private final int gatewayCount;
