@@ -37,8 +37,23 @@ import org.slf4j.LoggerFactory;
  * open if it is off. Concurrent openers of one database wait for each other's migration.
  *
  * <p>Both: the schema is migrated before the store is returned (see {@link SchemaMigrator}).
- * The store registers its meters (see {@link StoreMetrics}) in the given registry and removes
- * them on close; open at most one store per registry and backend.
+ *
+ * <h2>Metrics</h2>
+ * The store registers its meters in the given registry, tagged {@code backend=h2|postgresql}, and
+ * removes them on close; open at most one store per registry and backend. As Prometheus names:
+ * <ul>
+ *   <li>{@code presenter_store_commit_seconds} (histogram): latency of each committed transaction
+ *       (one group commit), from taking a connection to the durable commit;
+ *   <li>{@code presenter_store_batch_size}: messages per committed transaction;
+ *   <li>{@code presenter_store_appended_total}: messages stored;
+ *   <li>{@code presenter_store_duplicates_total}: resends answered with the original;
+ *   <li>{@code presenter_store_conflicts_total}: appends failed with
+ *       {@link SequenceConflictException};
+ *   <li>{@code presenter_store_overloaded_total}: appends refused with
+ *       {@link StoreOverloadedException};
+ *   <li>{@code presenter_store_failures_total}: appends failed for any other reason;
+ *   <li>{@code presenter_store_queue_depth}: appends waiting for the committer.
+ * </ul>
  */
 public final class MessageStores {
 

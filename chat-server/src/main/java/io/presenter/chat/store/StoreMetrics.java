@@ -11,20 +11,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The store's meters, all tagged {@code backend=h2|postgresql}. Names as the Prometheus registry
- * renders them:
- * <ul>
- *   <li>{@code presenter_store_commit_seconds} (histogram): latency of each committed transaction,
- *       from taking a connection to the durable commit;
- *   <li>{@code presenter_store_batch_size} (summary): messages per committed transaction;
- *   <li>{@code presenter_store_appended_total}: messages stored;
- *   <li>{@code presenter_store_duplicates_total}: resends answered with the original;
- *   <li>{@code presenter_store_conflicts_total}: appends failed with a sequence conflict;
- *   <li>{@code presenter_store_overloaded_total}: appends refused because the queue was full;
- *   <li>{@code presenter_store_failures_total}: appends failed for any other reason;
- *   <li>{@code presenter_store_queue_depth} (gauge): appends waiting for the committer.
- * </ul>
- * The meters are removed from the registry when the store closes.
+ * The store's meters, all tagged {@code backend=h2|postgresql}; the Prometheus names they render
+ * as are listed in {@link MessageStores} (and checked by a test). Removed from the registry when
+ * the store closes.
  */
 final class StoreMetrics {
 
