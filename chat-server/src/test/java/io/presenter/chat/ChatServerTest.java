@@ -156,9 +156,9 @@ class ChatServerTest {
   }
 
   @Test
-  void aFrameBeforeAuthIsRefused() throws Exception {
+  void anEmptyTokenIsRefused() throws Exception {
     TestSession s = gateway.open(connection, "", couple, "phone", 0, 0);
-    // The replayed "auth" has an empty token: rejected as invalid, fatal.
+    // The replayed auth frame has an empty token: rejected as invalid, fatal.
     ClientFrame error = s.next();
     assertThat(error.getError().getCode()).isEqualTo(ErrorCode.AUTH_INVALID);
     assertThat(error.getError().isFatal()).isTrue();
