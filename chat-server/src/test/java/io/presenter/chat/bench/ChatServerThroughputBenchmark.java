@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled"})
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Dpresenter.test.log=WARN"})
 @Threads(8)
 public class ChatServerThroughputBenchmark {
   static final int IN_FLIGHT = 32;
@@ -99,6 +99,7 @@ public class ChatServerThroughputBenchmark {
 
   @TearDown(Level.Trial)
   public void stop() {
+    printCommitLatency();
     gateway.close();
     server.close();
     try {
@@ -106,6 +107,27 @@ public class ChatServerThroughputBenchmark {
     } catch (Exception ignored) {
       // best effort
     }
+  }
+
+  /** Commit latency per batch and batch size over the whole trial, from the store's own meters. */
+  private void printCommitLatency() {
+    var timer = server.meters().get("presenter.store.commit").timer();
+    var snapshot = timer.takeSnapshot();
+    var batches = server.meters().get("presenter.store.batch.size").summary();
+    System.out.printf("%n[%s] commits=%d mean=%.2f ms p50<=%.2f ms p99<=%.2f ms max=%.2f ms, mean batch %.1f messages%n",
+        store, timer.count(), timer.mean(TimeUnit.MILLISECONDS), bucket(snapshot, 0.50), bucket(snapshot, 0.99),
+        timer.max(TimeUnit.MILLISECONDS), batches.mean());
+  }
+
+  /** Upper bound of the histogram bucket holding the given quantile, in ms. */
+  private static double bucket(io.micrometer.core.instrument.distribution.HistogramSnapshot snapshot, double q) {
+    double target = snapshot.count() * q;
+    for (var b : snapshot.histogramCounts()) {
+      if (b.count() >= target) {
+        return b.bucket(TimeUnit.MILLISECONDS);
+      }
+    }
+    return Double.NaN;
   }
 
   /** One sender per thread, in its own couple. */
