@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Assumptions;
  * it up. When it cannot be reached the tests are skipped, or fail if
  * {@code PRESENTER_REQUIRE_PG=1} (as in CI).
  */
-final class PostgresTestDatabase {
+public final class PostgresTestDatabase {
 
   static final String URL =
       env("PRESENTER_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/presenter_test");
-  static final String USER = env("PRESENTER_TEST_PG_USER", "presenter");
-  static final String PASSWORD = env("PRESENTER_TEST_PG_PASSWORD", "presenter");
+  public static final String USER = env("PRESENTER_TEST_PG_USER", "presenter");
+  public static final String PASSWORD = env("PRESENTER_TEST_PG_PASSWORD", "presenter");
 
   private PostgresTestDatabase() {}
 
@@ -31,7 +31,7 @@ final class PostgresTestDatabase {
    * Skips (or, with PRESENTER_REQUIRE_PG=1, fails) the calling test if PostgreSQL is not up. Call
    * it from {@code @BeforeEach}, so that each test is reported as skipped.
    */
-  static void assumeReachable() {
+  public static void assumeReachable() {
     String problem = Probe.PROBLEM;
     if (problem == null) {
       return;
@@ -76,7 +76,7 @@ final class PostgresTestDatabase {
   }
 
   /** Creates an empty schema; connect to it with {@link #urlFor}. */
-  static String createSchema() throws SQLException {
+  public static String createSchema() throws SQLException {
     String schema = "t_" + UUID.randomUUID().toString().replace("-", "").toLowerCase(Locale.ROOT);
     try (Connection c = connect(URL); Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
@@ -84,13 +84,13 @@ final class PostgresTestDatabase {
     return schema;
   }
 
-  static void dropSchema(String schema) throws SQLException {
+  public static void dropSchema(String schema) throws SQLException {
     try (Connection c = connect(URL); Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
 
-  static String urlFor(String schema) {
+  public static String urlFor(String schema) {
     return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
