@@ -81,6 +81,9 @@ class GatewayTest {
     bob.send(text("b1", "hi"));
     assertThat(alice.next(ClientFrame::isSetMessage).getMessage().getSenderId()).isEqualTo("bob");
     assertThat(g1.metrics().closedCount(CloseReason.ERROR)).isZero();
+    assertThat(g1.meters().get("presenter.gateway.handshakes").tag("result", "full").counter().count()).isEqualTo(1);
+    assertThat(g1.metrics().handshaking().get()).isZero();
+    assertThat(g1.metrics().pendingAuth().get()).isZero();
   }
 
   @Test
@@ -234,5 +237,30 @@ class GatewayTest {
         .until(() -> server.meters().get("presenter.chat.slow.readers.closed").counter().count() >= 1);
     await().atMost(Duration.ofSeconds(15)).until(() -> g.metrics().closedCount(CloseReason.SERVER_CLOSED) >= 1);
     assertThat(alice.channel().isActive()).isTrue();
+  }
+
+  @Test
+  void connectionsBeyondThePerIpLimitAreRefusedBeforeTls() throws Exception {
+    GatewayServer g = gateways.start("gw-1", Map.of("presenter.gateway.limits.max-connections-per-ip", 2));
+    awaitReady(g);
+    TlsTestClient.Conn first = login(g, "alice", "phone");
+    TlsTestClient.Conn second = login(g, "bob", "phone");
+    Channel third = phones.connectPlain(g.port());
+    assertThat(third.closeFuture().awaitUninterruptibly(5000)).isTrue();
+    assertThat(g.metrics().closedCount(CloseReason.TOO_MANY_FROM_IP)).isEqualTo(1);
+    assertThat(first.channel().isActive()).isTrue();
+    assertThat(second.channel().isActive()).isTrue();
+    first.channel().close().sync();
+    await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().connections().get() == 1);
+    login(g, "alice", "laptop"); // a slot is free again
+  }
+
+  @Test
+  void aTlsClientThatNeverFinishesItsHandshakeIsClosed() throws Exception {
+    GatewayServer g = gateways.start("gw-1", Map.of("presenter.gateway.limits.handshake-timeout", "300ms"));
+    Channel silent = phones.connectPlain(g.port()); // TCP only: never sends a ClientHello
+    assertThat(silent.closeFuture().awaitUninterruptibly(5000)).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().closedCount(CloseReason.HANDSHAKE_TIMEOUT) == 1);
+    assertThat(g.metrics().handshaking().get()).isZero();
   }
 }

@@ -57,7 +57,15 @@ public final class Ownership implements MembershipListener {
     return movedStreams.get();
   }
 
-  /** Stops owning everything (graceful stop): every couple is handed over as DRAINING. */
+  /**
+   * First step of a graceful stop: serve no new session and leave evictions to {@link #leave()},
+   * so that the hand-over happens once, on the stopping thread, after the ring moved on.
+   */
+  public void prepareLeave() {
+    leaving = true;
+  }
+
+  /** Hands every couple over as DRAINING (graceful stop). */
   public void leave() {
     leaving = true;
     evictAll(CloseReason.DRAINING, "server is draining");
@@ -65,6 +73,9 @@ public final class Ownership implements MembershipListener {
 
   @Override
   public void ringChanged(HashRing ring) {
+    if (leaving) {
+      return;
+    }
     int n =
         couples.evictIf(
             coupleId -> !owns(coupleId), CloseReason.MOVED, ring.version(), "couple moved under ring " + ring.version());

@@ -59,6 +59,7 @@ public final class ChatServer implements AutoCloseable {
   private MembershipView view;
   private MemberRegistration registration;
   private Ownership ownership;
+  private ChatMetrics metrics;
   private ThreadPoolExecutor blocking;
   private ScheduledExecutorService timers;
   private EventLoopGroup bossGroup;
@@ -93,7 +94,7 @@ public final class ChatServer implements AutoCloseable {
     view.addListener(ownership);
     view.start();
     view.awaitInitialized(config.zookeeperConnectionTimeout());
-    ChatMetrics metrics = new ChatMetrics(meters);
+    metrics = new ChatMetrics(meters);
     meters.gauge("presenter.chat.couples.owned", couples, CoupleRegistry::size);
     meters.gauge("presenter.chat.ring.version", view, v -> v.ring().version());
     meters.gauge("presenter.chat.ring.members", view, v -> v.ring().size());
@@ -209,9 +210,14 @@ public final class ChatServer implements AutoCloseable {
   @Override
   public void close() {
     Duration drain = config.drainTimeout();
-    closeQuietly(registration);
+    if (ownership != null) {
+      ownership.prepareLeave();
+    }
+    closeQuietly(registration); // leave the ring first, so the hand-over goes to the new owners
+    awaitOwnRingExit(Duration.ofSeconds(2));
     if (ownership != null) {
       ownership.leave();
+      awaitSessionsClosed(drain); // the GoAways/Closes must be written before the loops stop
     }
     listeners.close().awaitUninterruptibly(drain.toMillis());
     if (workerGroup != null) {
@@ -227,6 +233,34 @@ public final class ChatServer implements AutoCloseable {
     closeQuietly(view);
     closeQuietly(curator);
     log.info("chat server {} stopped", config.id());
+  }
+
+  private void awaitSessionsClosed(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (metrics != null && metrics.sessions() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Waits (bounded) until this server's own view no longer lists it, so DRAINING carries the new ring. */
+  private void awaitOwnRingExit(Duration timeout) {
+    if (view == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (view.ring().member(config.id()) != null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

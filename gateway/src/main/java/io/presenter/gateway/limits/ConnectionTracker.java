@@ -54,6 +54,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
       metrics.closed(CloseReason.HANDSHAKE_FAILED);
     }
     limits.closed(ip);
+    log.debug("connection from {} closed after {} ms", ctx.channel().remoteAddress(), (System.nanoTime() - startNanos) / 1_000_000);
     ctx.fireChannelInactive();
   }
 

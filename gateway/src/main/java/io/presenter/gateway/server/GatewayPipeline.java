@@ -15,10 +15,10 @@ import io.presenter.protocol.token.TokenVerifier;
 import java.net.InetSocketAddress;
 
 /**
- * The client pipeline, built in named steps: admission, then {@code tracker} (handshake and
- * connection accounting), {@code tls}, {@code auth}. The auth step replaces itself with
- * {@code relay} once the client's stream is open; after that the pipeline holds only the tracker,
- * TLS and the relay.
+ * The client pipeline, built in named steps: admission, then {@code tls}, {@code tracker}
+ * (handshake and connection accounting), {@code auth}. The auth step replaces itself with
+ * {@code relay} once the client's stream is open; after that the pipeline holds only TLS, the
+ * tracker and the relay.
  */
 final class GatewayPipeline extends ChannelInitializer<Channel> {
   static final String TRACKER = "tracker";
@@ -50,8 +50,9 @@ final class GatewayPipeline extends ChannelInitializer<Channel> {
       ch.close();
       return;
     }
-    ch.pipeline().addLast(TRACKER, new ConnectionTracker(limits, metrics, ip));
     addTls(ch);
+    // After TLS: SslHandler fires its handshake events towards the tail.
+    ch.pipeline().addLast(TRACKER, new ConnectionTracker(limits, metrics, ip));
     ch.pipeline().addLast(AUTH, new AuthHandler(auth, tokens, router, metrics));
   }
 
