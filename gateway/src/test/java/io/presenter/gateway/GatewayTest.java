@@ -115,6 +115,7 @@ class GatewayTest {
     awaitReady(g);
     TlsTestClient.Conn conn = phones.connect(g.port());
     conn.send(text("x", "no auth first"));
+    assertThat(conn.next().getError().getCode()).isEqualTo(ErrorCode.AUTH_REQUIRED);
     assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
     assertThat(g.metrics().closedCount(CloseReason.AUTH_FRAME_INVALID)).isEqualTo(1);
   }
@@ -126,6 +127,7 @@ class GatewayTest {
     TlsTestClient.Conn conn = phones.connect(g.port());
     ByteBuf word = Unpooled.buffer(4).writeInt(1_000_000);
     conn.sendRaw(word);
+    assertThat(conn.next().getError().getCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
     assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
     assertThat(g.metrics().closedCount(CloseReason.AUTH_FRAME_TOO_LARGE)).isEqualTo(1);
   }

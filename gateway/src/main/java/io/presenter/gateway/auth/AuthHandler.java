@@ -33,13 +33,15 @@ import javax.net.ssl.SSLSession;
  * TLS facts and the raw frame; then installs the relay and removes itself. Bytes the client sent
  * after the auth frame go to the relay unchanged.
  *
- * <p>Rejections cost the client, not the gateway: a bad token gets a fatal ServerError frame and
- * a close; a frame that is too large or not an Auth frame is closed without reading further; each
- * is counted by {@link CloseReason}. No exception reaches Netty's unhandled path.
+ * <p>Rejections cost the client, not the gateway: every failed check of docs/PROTOCOL.md 3.7
+ * gets one small fatal ServerError frame and a close, without reading further (an oversized
+ * length word is refused before its body arrives); a timeout closes without a frame. Each is
+ * counted by {@link CloseReason}. No exception reaches Netty's unhandled path.
  */
 public final class AuthHandler extends ByteToMessageDecoder {
   private static final int LENGTH_WORD = 4;
   private static final int COMPRESSED_BIT = 0x8000_0000;
+  private static final int MAX_DEVICE_ID_CHARS = 64;
 
   private final AuthSettings settings;
   private final TokenVerifier tokens;
@@ -77,11 +79,12 @@ public final class AuthHandler extends ByteToMessageDecoder {
     int word = in.getInt(in.readerIndex());
     int length = word & ~COMPRESSED_BIT;
     if ((word & COMPRESSED_BIT) != 0 || length == 0) {
-      reject(ctx, CloseReason.AUTH_FRAME_INVALID);
+      refuse(ctx, ErrorCode.BAD_FRAME, "the auth frame must be uncompressed and not empty", CloseReason.AUTH_FRAME_INVALID);
       return;
     }
     if (length > settings.maxFrameBytes() - LENGTH_WORD) {
-      reject(ctx, CloseReason.AUTH_FRAME_TOO_LARGE);
+      refuse(ctx, ErrorCode.FRAME_TOO_LARGE, "the auth frame may have at most " + settings.maxFrameBytes() + " bytes",
+          CloseReason.AUTH_FRAME_TOO_LARGE);
       return;
     }
     if (in.readableBytes() < LENGTH_WORD + length) {
@@ -90,9 +93,20 @@ public final class AuthHandler extends ByteToMessageDecoder {
     byte[] raw = ByteBufUtil.getBytes(in, in.readerIndex(), LENGTH_WORD + length);
     ByteBuf body = in.slice(in.readerIndex() + LENGTH_WORD, length);
     in.skipBytes(LENGTH_WORD + length);
-    Auth auth = decodeAuth(body);
-    if (auth == null || auth.getToken() == null || auth.getDeviceId() == null) {
-      reject(ctx, CloseReason.AUTH_FRAME_INVALID);
+    ClientFrame frame = decode(body);
+    if (frame == null) {
+      refuse(ctx, ErrorCode.BAD_FRAME, "the first frame is not a client protocol frame", CloseReason.AUTH_FRAME_INVALID);
+      return;
+    }
+    if (!frame.isSetAuth()) {
+      refuse(ctx, ErrorCode.AUTH_REQUIRED, "the first frame must be Auth", CloseReason.AUTH_FRAME_INVALID);
+      return;
+    }
+    Auth auth = frame.getAuth();
+    String device = auth.getDeviceId();
+    if (auth.getToken() == null || device == null || device.isEmpty() || device.length() > MAX_DEVICE_ID_CHARS) {
+      refuse(ctx, ErrorCode.AUTH_INVALID, "token and a deviceId of 1.." + MAX_DEVICE_ID_CHARS + " characters are required",
+          CloseReason.AUTH_FRAME_INVALID);
       return;
     }
     VerifiedToken token;
@@ -120,10 +134,10 @@ public final class AuthHandler extends ByteToMessageDecoder {
     });
   }
 
-  private static Auth decodeAuth(ByteBuf body) {
+  /** The decoded frame; null if the bytes are not one (an unknown kind decodes with no field set). */
+  private static ClientFrame decode(ByteBuf body) {
     try {
-      ClientFrame frame = ClientFrames.decodeBody(body);
-      return frame != null && frame.isSetAuth() ? frame.getAuth() : null;
+      return ClientFrames.decodeBody(body);
     } catch (RuntimeException e) {
       return null;
     }
