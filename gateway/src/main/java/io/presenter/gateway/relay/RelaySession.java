@@ -36,6 +36,7 @@ public final class RelaySession {
   private static final int MAX_REROUTES = 5;
   private static final int MAX_HELD_CLIENT_BYTES = 64 * 1024;
   private static final long RETRY_MILLIS = 250;
+  private static final long CLOSE_DRAIN_MILLIS = 5_000;
 
   private final Channel client;
   private final OpenStream spec;
@@ -209,6 +210,16 @@ public final class RelaySession {
     if (from == stream && !switching && from.isWritable()) {
       client.config().setAutoRead(true);
     }
+  }
+
+  /**
+   * The server closed the stream while data for the client is still queued (the client is slow
+   * to read). That data is delivered if the client reads it within {@link #CLOSE_DRAIN_MILLIS};
+   * otherwise the stream is dropped, which ends the session. The only per-session timer after
+   * auth, and only in this case.
+   */
+  void streamClosingWithDataQueued(MuxStreamChannel from) {
+    from.eventLoop().schedule(from::discardAndClose, CLOSE_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** On the stream's loop: hop to the client's loop, where all session state lives. */

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.presenter.protocol.mux.MuxStreamChannel;
+import io.presenter.protocol.mux.StreamCloseInfo;
 
 /**
  * On the session's stream (and on each stream it moves to): payload goes to the client as plain
@@ -37,6 +38,13 @@ final class StreamSide extends ChannelInboundHandlerAdapter {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     session.streamWritabilityChanged((MuxStreamChannel) ctx.channel());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof StreamCloseInfo) {
+      session.streamClosingWithDataQueued((MuxStreamChannel) ctx.channel());
+    }
   }
 
   @Override

@@ -34,7 +34,9 @@ import java.util.ArrayDeque;
  *
  * <p><b>Closing.</b> {@link #close()} sends Close(NORMAL); {@link #close(CloseReason, long,
  * String)} sends another reason. When the peer closes, data received before its Close is still
- * delivered, then the channel closes. Either way {@link #closeInfo()} says why.
+ * delivered, then the channel closes; if data is still queued when the Close arrives, the
+ * {@link StreamCloseInfo} is fired as a user event first, and {@link #discardAndClose()} ends the
+ * wait. Either way {@link #closeInfo()} says why.
  */
 public final class MuxStreamChannel extends AbstractChannel {
   private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
@@ -175,8 +177,24 @@ public final class MuxStreamChannel extends AbstractChannel {
     remoteClose = info;
     if (inbound == null || inbound.isEmpty()) {
       unsafe().close(unsafe().voidPromise());
+      return;
     }
-    // Otherwise the queued data is delivered first; drainInbound() closes afterwards.
+    // The queued data is delivered first and drainInbound() closes afterwards. The pipeline is
+    // told now (the StreamCloseInfo as a user event), so a reader that may never read again can
+    // give up with discardAndClose().
+    pipeline().fireUserEventTriggered(info);
+  }
+
+  /** Closes at once, dropping data still queued for the pipeline (after the peer's Close). */
+  public void discardAndClose() {
+    if (!eventLoop().inEventLoop()) {
+      eventLoop().execute(this::discardAndClose);
+      return;
+    }
+    releaseInbound();
+    if (open) {
+      unsafe().close(unsafe().voidPromise());
+    }
   }
 
   /** True once the peer sent Close, though queued data may still be waiting for read(). */
