@@ -20,6 +20,7 @@ import io.presenter.protocol.mux.MuxConfig;
 import io.presenter.protocol.ring.Member;
 import io.presenter.protocol.ring.MemberRegistration;
 import io.presenter.protocol.ring.MembershipView;
+import io.presenter.protocol.ring.ZooKeeperClients;
 import io.presenter.protocol.tls.TlsContexts;
 import io.presenter.protocol.token.TokenKeys;
 import io.presenter.protocol.token.TokenVerifier;
@@ -35,8 +36,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,17 +73,7 @@ public final class ChatServer implements AutoCloseable {
 
   public ChatServer start() throws Exception {
     store = StoreFactory.open(config.store(), meters);
-    curator =
-        CuratorFrameworkFactory.builder()
-            .connectString(config.zookeeperConnect())
-            .sessionTimeoutMs((int) config.zookeeperSessionTimeout().toMillis())
-            .connectionTimeoutMs((int) config.zookeeperConnectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
-            .build();
-    curator.start();
-    if (!curator.blockUntilConnected((int) config.zookeeperConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("cannot reach ZooKeeper at " + config.zookeeperConnect());
-    }
+    curator = ZooKeeperClients.connect(config.zookeeperConnect(), config.zookeeperSessionTimeout(), config.zookeeperConnectionTimeout());
     blocking =
         new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), new DefaultThreadFactory("store-io", true));
     timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("chat-timers", true));

@@ -19,9 +19,13 @@ final class FrameBoundaryTracker {
 
   /** Accounts for {@code buf}'s readable bytes (does not move its reader index). */
   void observe(ByteBuf buf) {
-    int index = buf.readerIndex();
+    advance(buf, buf.readerIndex(), false);
+  }
+
+  /** Walks from {@code index} to the end of {@code buf} (or to the next boundary); returns where it stopped. */
+  private int advance(ByteBuf buf, int index, boolean stopAtBoundary) {
     int end = buf.writerIndex();
-    while (index < end) {
+    while (index < end && !(stopAtBoundary && atBoundary())) {
       if (bodyRemaining > 0) {
         int n = (int) Math.min(bodyRemaining, end - index);
         bodyRemaining -= n;
@@ -35,6 +39,7 @@ final class FrameBoundaryTracker {
         }
       }
     }
+    return index;
   }
 
   /** True when the bytes seen so far end exactly at a frame boundary. */
@@ -49,22 +54,7 @@ final class FrameBoundaryTracker {
    */
   int skipToBoundary(ByteBuf buf) {
     int start = buf.readerIndex();
-    int index = start;
-    int end = buf.writerIndex();
-    while (index < end && !atBoundary()) {
-      if (bodyRemaining > 0) {
-        int n = (int) Math.min(bodyRemaining, end - index);
-        bodyRemaining -= n;
-        index += n;
-      } else {
-        header = (header << 8) | (buf.getByte(index++) & 0xff);
-        if (++headerBytes == 4) {
-          bodyRemaining = header & LENGTH_MASK;
-          headerBytes = 0;
-          header = 0;
-        }
-      }
-    }
+    int index = advance(buf, start, true);
     buf.readerIndex(index);
     return index - start;
   }

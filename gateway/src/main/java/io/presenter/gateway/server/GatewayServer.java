@@ -21,6 +21,7 @@ import io.presenter.gateway.tls.GatewayTls;
 import io.presenter.protocol.admin.AdminHttpServer;
 import io.presenter.protocol.mux.MuxConfig;
 import io.presenter.protocol.ring.MembershipView;
+import io.presenter.protocol.ring.ZooKeeperClients;
 import io.presenter.protocol.token.TokenKeys;
 import io.presenter.protocol.token.TokenVerifier;
 import io.presenter.protocol.transport.Transport;
@@ -31,8 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,17 +60,7 @@ public final class GatewayServer implements AutoCloseable {
 
   public GatewayServer start() throws Exception {
     metrics = new GatewayMetrics(meters);
-    curator =
-        CuratorFrameworkFactory.builder()
-            .connectString(config.zookeeperConnect())
-            .sessionTimeoutMs((int) config.zookeeperSessionTimeout().toMillis())
-            .connectionTimeoutMs((int) config.zookeeperConnectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
-            .build();
-    curator.start();
-    if (!curator.blockUntilConnected((int) config.zookeeperConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("cannot reach ZooKeeper at " + config.zookeeperConnect());
-    }
+    curator = ZooKeeperClients.connect(config.zookeeperConnect(), config.zookeeperSessionTimeout(), config.zookeeperConnectionTimeout());
     Transport transport = Transport.best();
     bossGroup = transport.newGroup(1, new DefaultThreadFactory("gateway-accept"));
     workerGroup = transport.newGroup(config.eventLoopThreads(), new DefaultThreadFactory("gateway-io"));
