@@ -81,6 +81,9 @@ class GatewayTest {
     bob.send(text("b1", "hi"));
     assertThat(alice.next(ClientFrame::isSetMessage).getMessage().getSenderId()).isEqualTo("bob");
     assertThat(g1.metrics().closedCount(CloseReason.ERROR)).isZero();
+    // The tracker sees the handshake end: counted, and no longer "in progress".
+    assertThat(g1.meters().get("presenter.gateway.handshakes").tag("result", "full").counter().count()).isEqualTo(1);
+    assertThat(g1.metrics().handshaking().get()).isZero();
   }
 
   @Test
