@@ -73,7 +73,8 @@ direct_port=$(free_port)
 say "+ $presenter local --chat-servers 1 --gateways 0 --direct-port $direct_port --data-dir $DATA_DIR/cluster &"
 "$presenter" local --chat-servers 1 --gateways 0 --direct-port "$direct_port" --data-dir "$DATA_DIR/cluster" \
   > "$DATA_DIR/local.log" 2>&1 &
-started+=($!)
+local_pid=$!
+started+=($local_pid)
 for _ in $(seq 1 120); do [ -f "$DATA_DIR/cluster/local.json" ] && break; sleep 0.5; done
 [ -f "$DATA_DIR/cluster/local.json" ] || { say "local cluster did not start"; tail "$DATA_DIR/local.log"; exit 1; }
 local_json="$DATA_DIR/cluster/local.json"
@@ -129,7 +130,8 @@ snapshot before "$gw_pid" gc
 
 # 4. N connections through the gateway, held idle while measured, then relay latency.
 bench gateway "127.0.0.1:$gw_port" --connections "$N" --hold "$HOLD" --messages-per-second "$RATE" \
-  --seconds "$RELAY_SECONDS" --relay-couples "$RELAY_COUPLES" --admin "http://127.0.0.1:$gw_admin"
+  --seconds "$RELAY_SECONDS" --relay-couples "$RELAY_COUPLES" --admin "http://127.0.0.1:$gw_admin" \
+  --cpu-pids "$gw_pid,$local_pid"
 for _ in $(seq 1 1800); do
   grep -q '^bench: HOLD [0-9]' "$DATA_DIR/gateway.log" && break
   kill -0 "$bench_pid" 2>/dev/null || break
@@ -147,7 +149,7 @@ cat "$DATA_DIR/gateway.log" | grep -v '^bench:' | grep -v -E '^[0-9]{2}:[0-9]{2}
 
 # 5. The same rate straight to the chat server's direct TLS listener.
 bench direct "127.0.0.1:$direct_port" --connections "$N" --messages-per-second "$RATE" --seconds "$RELAY_SECONDS" \
-  --relay-couples "$RELAY_COUPLES"
+  --relay-couples "$RELAY_COUPLES" --cpu-pids "$local_pid"
 wait "$bench_pid" || say "direct bench reported errors (see $DATA_DIR/direct.log)"
 cat "$DATA_DIR/direct.log" | grep -v '^bench:' | grep -v -E '^[0-9]{2}:[0-9]{2}' || true
 
@@ -158,6 +160,7 @@ per() { python3 -c "print(round(($1 - $2) * 1024 / $3))"; }
   say "=== gateway footprint: $open idle authenticated connections (gateway pid $gw_pid, -Xmx$GATEWAY_HEAP)"
   say "RSS         $before_rss KB -> $held_rss KB: $(per "$held_rss" "$before_rss" "$open") bytes/connection"
   say "NMT         $before_nmt KB -> $held_nmt KB committed: $(per "$held_nmt" "$before_nmt" "$open") bytes/connection"
+  say "RSS - NMT   $((before_rss - before_nmt)) KB -> $((held_rss - held_nmt)) KB (malloc outside the JVM's tracking: BoringSSL, glibc arenas): $(per "$((held_rss - held_nmt))" "$((before_rss - before_nmt))" "$open") bytes/connection"
   say "heap used   $before_heap KB -> $held_heap KB (before GC): $(per "$held_heap" "$before_heap" "$open") bytes/connection"
   say "heap live   $before_heap KB -> $heldgc_heap KB (after GC.run): $(per "$heldgc_heap" "$before_heap" "$open") bytes/connection"
   say "RSS after GC.run $heldgc_rss KB: $(per "$heldgc_rss" "$before_rss" "$open") bytes/connection"
@@ -166,6 +169,8 @@ per() { python3 -c "print(round(($1 - $2) * 1024 / $3))"; }
       "resumed $(json "$DATA_DIR/$f.json" 'd["resumed"]["perSecond"]')/s ($(json "$DATA_DIR/$f.json" 'd["resumed"]["resumedByClient"]') of $(json "$DATA_DIR/$f.json" 'd["resumed"]["attempted"]') resumed; p50 $(json "$DATA_DIR/$f.json" 'd["resumed"]["handshakeMs"]["p50"]') p99 $(json "$DATA_DIR/$f.json" 'd["resumed"]["handshakeMs"]["p99"]') ms)," \
       "relay at $RATE/s p50 $(json "$DATA_DIR/$f.json" 'd["relay"]["latencyMs"]["p50"]') p99 $(json "$DATA_DIR/$f.json" 'd["relay"]["latencyMs"]["p99"]') p999 $(json "$DATA_DIR/$f.json" 'd["relay"]["latencyMs"]["p999"]') max $(json "$DATA_DIR/$f.json" 'd["relay"]["latencyMs"]["max"]') ms, lost $(json "$DATA_DIR/$f.json" 'd["relay"]["lost"]'), errors $(json "$DATA_DIR/$f.json" 'd["errors"]')"
   done
+  say "CPU seconds (client, gateway pid-$gw_pid, cluster pid-$local_pid) gateway run: full $(json "$DATA_DIR/gateway.json" 'd["full"].get("cpuSeconds")') resumed $(json "$DATA_DIR/gateway.json" 'd["resumed"].get("cpuSeconds")') relay $(json "$DATA_DIR/gateway.json" 'd["relay"].get("cpuSeconds")')"
+  say "CPU seconds (client, cluster pid-$local_pid) direct run: full $(json "$DATA_DIR/direct.json" 'd["full"].get("cpuSeconds")') resumed $(json "$DATA_DIR/direct.json" 'd["resumed"].get("cpuSeconds")') relay $(json "$DATA_DIR/direct.json" 'd["relay"].get("cpuSeconds")')"
   say "gateway resumed-handshake counter delta: $(json "$DATA_DIR/gateway.json" 'd["resumed"].get("gatewayResumedDelta")')"
   say "client, gateway and chat server share the same $(nproc) cores."
 } | tee "$DATA_DIR/summary.txt"

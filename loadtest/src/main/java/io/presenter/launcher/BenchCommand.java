@@ -18,7 +18,7 @@ final class BenchCommand {
       usage: presenter bench --local DATA_DIR --target HOST:PORT [--connections N] [--concurrency C]
                              [--sources 127.0.0.1,127.0.0.2,...] [--resume M] [--hold SECONDS]
                              [--messages-per-second R] [--seconds S] [--relay-couples K]
-                             [--threads T] [--admin URL] [--out FILE.json]
+                             [--threads T] [--admin URL] [--cpu-pids PID,...] [--out FILE.json]
         Benchmarks a gateway (or a chat server's direct TLS port) in bounded phases:
         (a) N clients (default 1000, two per couple) connect with full TLS handshakes and
             authenticate, C at a time (default 200);
@@ -30,7 +30,8 @@ final class BenchCommand {
             intended send time.
         The CA and token key come from DATA_DIR/local.json (written by presenter local). Local
         addresses from --sources (default 127.0.0.1) are bound round-robin. T client event loop
-        threads (default 2). Writes every figure to FILE.json and prints a summary. Exits 1 if
+        threads (default 2). --cpu-pids: local server processes whose CPU seconds (like the
+        client's own) each phase reports. Writes every figure to FILE.json and prints a summary. Exits 1 if
         anything failed.
       """;
 
@@ -38,7 +39,7 @@ final class BenchCommand {
 
   static void run(String[] argv) throws Exception {
     Args args = new Args(argv, 0, Set.of("local", "target", "connections", "concurrency", "sources", "resume", "hold",
-        "messages-per-second", "seconds", "relay-couples", "threads", "admin", "out"));
+        "messages-per-second", "seconds", "relay-couples", "threads", "admin", "cpu-pids", "out"));
     if (args.help()) {
       System.out.print(USAGE);
       return;
@@ -75,10 +76,25 @@ final class BenchCommand {
           args.getInt("relay-couples", Math.min(n / 2, 1000)),
           args.getInt("threads", 2),
           args.get("admin", null),
+          pids(args.get("cpu-pids", "")),
           out == null ? null : Path.of(out));
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException(e.getMessage());
     }
+  }
+
+  private static List<Long> pids(String list) {
+    List<Long> out = new ArrayList<>();
+    for (String s : list.split(",")) {
+      if (!s.isBlank()) {
+        try {
+          out.add(Long.parseLong(s.trim()));
+        } catch (NumberFormatException e) {
+          throw new Args.UsageException("bad pid " + s);
+        }
+      }
+    }
+    return out;
   }
 
   private static List<InetAddress> sources(String list) {

@@ -17,9 +17,11 @@ public final class Bench {
   private final BenchOptions options;
   private final BenchStats stats = new BenchStats();
   private final BenchReport report = new BenchReport();
+  private final ProcessCpu cpu;
 
   public Bench(BenchOptions options) {
     this.options = options;
+    this.cpu = new ProcessCpu(options.cpuPids());
   }
 
   /** Runs every phase and returns the report as nested maps (also written to {@code options.out()}). */
@@ -36,8 +38,10 @@ public final class Bench {
       ConnectPhase connect = new ConnectPhase(client, options.concurrency());
 
       progress("connecting %d clients, %d in flight", n, options.concurrency());
+      Map<String, Double> cpuBefore = cpu.sample();
       ConnectPhase.Result full = connect.run(range(0, n), conns, phaseTimeout(n));
       report.root.put("full", BenchReport.phase(full));
+      report.section("full").put("cpuSeconds", ProcessCpu.delta(cpuBefore, cpu.sample()));
       progress("full: %d/%d authenticated in %.1f s (%.0f/s)", full.authenticated(), n, full.seconds(), full.perSecond());
 
       resumePhase(connect, conns, gateway);
@@ -76,11 +80,14 @@ public final class Bench {
     double before = gateway == null ? -1 : gateway.handshakes("resumed");
     progress("reconnecting %d clients with session resumption", again.size());
     BenchConn[] reopened = new BenchConn[again.size()];
+    Map<String, Double> cpuBefore = cpu.sample();
     ConnectPhase.Result r = connect.run(again, reopened, phaseTimeout(again.size()));
+    Map<String, Object> cpuUsed = ProcessCpu.delta(cpuBefore, cpu.sample());
     for (int k = 0; k < again.size(); k++) {
       conns[again.get(k)] = reopened[k];
     }
     Map<String, Object> section = BenchReport.phase(r);
+    section.put("cpuSeconds", cpuUsed);
     if (gateway != null) {
       double after = gateway.handshakes("resumed");
       section.put("gatewayResumedDelta", before < 0 || after < 0 ? -1 : after - before);
@@ -110,8 +117,10 @@ public final class Bench {
       senders[k] = conns[2 * k];
     }
     progress("relay: %d msg/s for %d s from %d couples", options.messagesPerSecond(), options.relaySeconds(), couples);
+    Map<String, Double> cpuBefore = cpu.sample();
     RelayPhase.Result r = new RelayPhase(stats).run(senders, options.messagesPerSecond(), options.relaySeconds());
     Map<String, Object> relay = report.section("relay");
+    relay.put("cpuSeconds", ProcessCpu.delta(cpuBefore, cpu.sample()));
     relay.put("rate", options.messagesPerSecond());
     relay.put("seconds", options.relaySeconds());
     relay.put("couples", couples);

@@ -21,6 +21,7 @@ import java.util.List;
  * @param relayCouples couples whose first client sends in the relay phase
  * @param threads client event loop threads
  * @param adminUrl the gateway's admin base URL, to read its handshake counters; null = none
+ * @param cpuPids local server processes whose CPU time each phase reports (Linux /proc)
  * @param out where the JSON report goes; null = nowhere
  */
 public record BenchOptions(
@@ -38,6 +39,7 @@ public record BenchOptions(
     int relayCouples,
     int threads,
     String adminUrl,
+    List<Long> cpuPids,
     Path out) {
 
   public BenchOptions {
@@ -54,5 +56,6 @@ public record BenchOptions(
       throw new IllegalArgumentException("hold, rate and seconds must not be negative");
     }
     sources = List.copyOf(sources);
+    cpuPids = List.copyOf(cpuPids);
   }
 }
