@@ -145,6 +145,10 @@ snapshot heldgc "$gw_pid" gc
 curl -s "http://127.0.0.1:$gw_admin/metrics" | grep -E '^presenter_gateway_(connections|handshakes|pending|closed)' \
   > "$DATA_DIR/gateway-metrics-held.txt" || true
 wait "$bench_pid" || say "gateway bench reported errors (see $DATA_DIR/gateway.log)"
+sleep 2
+say "gateway after every client closed (gauges should be 0):"
+curl -s "http://127.0.0.1:$gw_admin/metrics" | tee "$DATA_DIR/gateway-metrics-after.txt" \
+  | grep -E '^presenter_gateway_(connections|pending_auth|handshakes_in_progress|backend_streams|closes_total)' || true
 cat "$DATA_DIR/gateway.log" | grep -v '^bench:' | grep -v -E '^[0-9]{2}:[0-9]{2}' || true
 
 # 5. The same rate straight to the chat server's direct TLS listener.
