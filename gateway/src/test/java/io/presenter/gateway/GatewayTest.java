@@ -224,8 +224,10 @@ class GatewayTest {
     TlsTestClient.Conn bob = login(g, "bob", "phone");
     bob.channel().config().setAutoRead(false); // bob's phone stops reading
     ChatServer server = chat.servers().get(0);
-    byte[] body = new byte[4096];
-    int messages = 600; // ~2.4 MB towards bob, more than every buffer on the way together
+    byte[] body = new byte[48 * 1024];
+    // ~19 MB towards bob: more than every buffer on the way together, loopback socket buffers
+    // (several MB each way) included.
+    int messages = 400;
     long start = System.nanoTime();
     for (int i = 0; i < messages; i++) {
       alice.send(ClientFrames.send("m" + i, 1, body));

@@ -32,6 +32,7 @@ public final class LocalCluster implements AutoCloseable {
   private final int chatServers;
   private final int gatewayCount;
   private final int firstGatewayPort;
+  private final int directPort;
   private ZooKeeperServerEmbedded zookeeper;
   private String zookeeperConnect;
   private Path keyFile;
@@ -40,10 +41,21 @@ public final class LocalCluster implements AutoCloseable {
   private final List<GatewayServer> gateways = new ArrayList<>();
 
   LocalCluster(Path dataDir, int chatServers, int gateways, int firstGatewayPort) {
+    this(dataDir, chatServers, gateways, firstGatewayPort, -1);
+  }
+
+  /**
+   * @param gateways 0 runs only ZooKeeper and the chat servers (a gateway may then run as its own
+   *     process, as the footprint benchmark does)
+   * @param directPort the first chat server's direct TLS client port (0 = any free port), or -1
+   *     for none
+   */
+  LocalCluster(Path dataDir, int chatServers, int gateways, int firstGatewayPort, int directPort) {
     this.dataDir = dataDir.toAbsolutePath();
     this.chatServers = chatServers;
     this.gatewayCount = gateways;
     this.firstGatewayPort = firstGatewayPort;
+    this.directPort = directPort;
   }
 
   LocalCluster start() throws Exception {
@@ -55,7 +67,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     certs = LocalCertificates.create(dataDir.resolve("tls"));
     for (int i = 1; i <= chatServers; i++) {
-      chats.add(new ChatServer(chatConfig("chat-" + i)).start());
+      chats.add(new ChatServer(chatConfig("chat-" + i, i == 1 ? directPort : -1)).start());
     }
     for (int i = 1; i <= gatewayCount; i++) {
       int port = firstGatewayPort == 0 ? 0 : firstGatewayPort + i - 1;
@@ -95,8 +107,13 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private ChatServerConfig chatConfig(String id) {
+  private ChatServerConfig chatConfig(String id, int clientPort) {
     Map<String, Object> s = new HashMap<>();
+    if (clientPort >= 0) {
+      s.put("presenter.chat.client-port", clientPort);
+      s.put("presenter.chat.tls.cert-file", certs.certificate().toString());
+      s.put("presenter.chat.tls.key-file", certs.privateKey().toString());
+    }
     s.put("presenter.chat.id", id);
     s.put("presenter.chat.bind-host", "127.0.0.1");
     s.put("presenter.chat.mux-port", 0);
@@ -135,7 +152,14 @@ public final class LocalCluster implements AutoCloseable {
     d.put("gateways", gw);
     List<Map<String, Object>> cs = new ArrayList<>();
     for (ChatServer c : chats) {
-      cs.add(Map.of("id", c.id(), "address", "127.0.0.1:" + c.muxPort(), "admin", "http://127.0.0.1:" + c.adminPort()));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", c.id());
+      m.put("address", "127.0.0.1:" + c.muxPort());
+      m.put("admin", "http://127.0.0.1:" + c.adminPort());
+      if (c.clientPort() > 0) {
+        m.put("direct", "127.0.0.1:" + c.clientPort());
+      }
+      cs.add(m);
     }
     d.put("chatServers", cs);
     d.put("dataDir", dataDir.toString());

@@ -15,28 +15,35 @@ import java.util.concurrent.CountDownLatch;
 final class LocalCommand {
   static final String USAGE =
       """
-      usage: presenter local [--chat-servers N] [--gateways M] [--port P] [--data-dir D]
+      usage: presenter local [--chat-servers N] [--gateways M] [--port P] [--direct-port Q]
+                             [--data-dir D]
         Runs a whole cluster on loopback: an embedded ZooKeeper, N chat servers (default 3) on
-        one embedded store, M gateways (default 2) on ports P, P+1, ... (default 8443; 0 = any
-        free port). Keys, certificates, ZooKeeper data and messages live in D (default
+        one embedded store, M gateways (default 2; 0 = none, e.g. to run a gateway as its own
+        process) on ports P, P+1, ... (default 8443; 0 = any free port). --direct-port opens the
+        first chat server's direct TLS client listener on port Q (0 = any free port; default:
+        no direct listener). Keys, certificates, ZooKeeper data and messages live in D (default
         ./local-data) and survive restarts. Writes D/local.json. Stops on Ctrl-C or SIGTERM.
       """;
 
   private LocalCommand() {}
 
   static void run(String[] argv) throws Exception {
-    Args args = new Args(argv, 0, Set.of("chat-servers", "gateways", "port", "data-dir"));
+    Args args = new Args(argv, 0, Set.of("chat-servers", "gateways", "port", "direct-port", "data-dir"));
     if (args.help()) {
       System.out.print(USAGE);
       return;
     }
     int chats = args.getInt("chat-servers", 3);
     int gateways = args.getInt("gateways", 2);
-    if (chats < 1 || gateways < 1) {
-      throw new Args.UsageException("--chat-servers and --gateways must be at least 1");
+    int directPort = args.getInt("direct-port", -1);
+    if (chats < 1 || gateways < 0) {
+      throw new Args.UsageException("--chat-servers must be at least 1 and --gateways at least 0");
+    }
+    if (directPort < -1 || directPort > 65535) {
+      throw new Args.UsageException("--direct-port must be a port number (0 = any free port)");
     }
     Path dataDir = Path.of(args.get("data-dir", "local-data"));
-    LocalCluster cluster = new LocalCluster(dataDir, chats, gateways, args.getInt("port", 8443)).start();
+    LocalCluster cluster = new LocalCluster(dataDir, chats, gateways, args.getInt("port", 8443), directPort).start();
     Path description = cluster.writeDescription();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -56,6 +63,9 @@ final class LocalCommand {
     }
     for (ChatServer c : cluster.chatServers()) {
       out.append("  ").append(c.id()).append("       metrics http://127.0.0.1:").append(c.adminPort()).append("/metrics\n");
+      if (c.clientPort() > 0) {
+        out.append("  ").append(c.id()).append(" direct TLS 127.0.0.1:").append(c.clientPort()).append('\n');
+      }
     }
     out.append("  zookeeper    ").append(cluster.zookeeperConnect()).append('\n');
     out.append("  trust CA     ").append(cluster.caFile()).append('\n');

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of every admitted client connection: counts the TLS handshake (in progress,
+ * Sits right after the SslHandler of every admitted client connection (it must, to see
+ * {@link SslHandshakeCompletionEvent}): counts the TLS handshake (in progress,
  * duration, full or resumed, failures by reason) and releases the connection's admission when it
  * closes. Failures are logged at debug only: their rate is the attacker's to choose.
  */

@@ -31,8 +31,10 @@ public enum Transport {
     return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
+  /** {@code threads <= 0} means one per core (not Netty's default of two per core). */
   public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
-    return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory());
+    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    return new MultiThreadIoEventLoopGroup(n, threadFactory, ioHandlerFactory());
   }
 
   public Class<? extends ServerChannel> serverChannel() {
