@@ -103,8 +103,12 @@ public final class RelaySession {
   private void onClientLoop(Runnable task) {
     if (client.eventLoop().inEventLoop()) {
       task.run();
-    } else {
+      return;
+    }
+    try {
       client.eventLoop().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The gateway is stopping and the client's loop is gone; so is the client.
     }
   }
 

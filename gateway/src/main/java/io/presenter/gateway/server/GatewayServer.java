@@ -16,6 +16,7 @@ import io.presenter.gateway.backend.BackendSettings;
 import io.presenter.gateway.config.GatewayConfig;
 import io.presenter.gateway.limits.ConnectionLimits;
 import io.presenter.gateway.metrics.GatewayMetrics;
+import io.presenter.gateway.metrics.PeriodicStatsLog;
 import io.presenter.gateway.routing.Router;
 import io.presenter.gateway.tls.GatewayTls;
 import io.presenter.protocol.admin.AdminHttpServer;
@@ -105,6 +106,7 @@ public final class GatewayServer implements AutoCloseable {
             .channel();
     admin = new AdminHttpServer(config.adminHost(), config.adminPort(), meters::scrape, this::isReady);
     admin.start();
+    bossGroup.next().scheduleAtFixedRate(new PeriodicStatsLog(metrics), 60, 60, TimeUnit.SECONDS);
     log.info("gateway {} listening on {} ({} transport), admin on {}", config.id(), port(), transport, admin.port());
     return this;
   }
