@@ -14,6 +14,7 @@ public final class Presenter {
         gateway      run one gateway (production)
         chat-server  run one chat server (production)
         token        mint an auth token (JWT) for a user of a couple
+        chat         an interactive terminal chat client (built on the Java SDK)
       """;
 
   private Presenter() {}
@@ -30,6 +31,7 @@ public final class Presenter {
         case "gateway" -> GatewayMain.main(rest);
         case "chat-server" -> ChatServerMain.main(rest);
         case "token" -> TokenCommand.run(rest);
+        case "chat" -> ChatCommand.run(rest);
         default -> {
           System.err.print("unknown command " + args[0] + "\n" + USAGE);
           System.exit(2);
