@@ -42,6 +42,7 @@ class PresenterClientTest {
         .tokens(tokens)
         .deviceId(device)
         .backoff(Duration.ofMillis(20), Duration.ofMillis(300))
+        .keepalive(Duration.ofSeconds(2)) // also catches a connection a stopped gateway leaves open
         .lastSeenSeq(lastSeen)
         .listener(recorder);
     for (GatewayServer g : gateways) {

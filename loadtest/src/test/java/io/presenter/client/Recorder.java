@@ -13,6 +13,7 @@ final class Recorder implements PresenterListener {
   final List<Long> acks = new CopyOnWriteArrayList<>();
   final AtomicInteger connects = new AtomicInteger();
   final AtomicInteger disconnects = new AtomicInteger();
+  final List<String> disconnectReasons = new CopyOnWriteArrayList<>();
 
   @Override
   public void connected(AuthOk info) {
@@ -32,6 +33,7 @@ final class Recorder implements PresenterListener {
   @Override
   public void disconnected(String reason, boolean willRetry) {
     disconnects.incrementAndGet();
+    disconnectReasons.add(reason);
   }
 
   List<String> texts() {

@@ -1,54 +1,39 @@
 package io.presenter.client;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.presenter.protocol.client.ClientFrameCodec;
-import io.presenter.protocol.client.ClientFrameDecoder;
-import io.presenter.protocol.client.ClientFrameEncoder;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.AuthOk;
 import io.presenter.protocol.client.thrift.ClientFrame;
-import io.presenter.protocol.client.thrift.Message;
 import io.presenter.protocol.client.thrift.SendAck;
 import io.presenter.protocol.client.thrift.ServerError;
 import io.presenter.protocol.client.thrift.SessionReestablished;
-import io.presenter.protocol.client.thrift.SyncPage;
 import io.presenter.protocol.client.thrift.clientConstants;
-import io.presenter.protocol.transport.Transport;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The state machine behind {@link PresenterClient} (docs/PROTOCOL.md 3.6 and 7). Every field and
  * method is confined to one event loop; {@link PresenterClient} hops onto it.
  */
 final class ClientCore {
-  private static final int MAX_HELD_BACK = 10_000;
-
   private final ClientConfig config;
   private final PresenterListener listener;
   private final EventLoop loop;
-  private final Bootstrap bootstrap;
+  private final Connector connector;
   private final Backoff backoff;
   private final Outbox outbox;
-  private final SeqTracker seqs;
+  private final Inbox inbox;
   final CompletableFuture<AuthOk> firstAuth = new CompletableFuture<>();
   private Channel channel;
   private boolean active;
   private boolean started;
   private boolean closed;
-  private boolean syncing;
   private boolean typing;
   private long readUpTo;
   private long retryAfterMillis;
@@ -61,12 +46,12 @@ final class ClientCore {
     this.loop = loop;
     this.backoff = new Backoff(config.backoffMin().toMillis(), config.backoffMax().toMillis());
     this.outbox = new Outbox(config.maxUnacked());
-    this.seqs = new SeqTracker(config.lastSeenSeq(), MAX_HELD_BACK);
-    this.bootstrap = new Bootstrap().group(loop).channel(Transport.best().socketChannel());
+    this.inbox = new Inbox(config.lastSeenSeq(), listener, after -> write(ClientFrames.syncRequest(after, null)));
+    this.connector = new Connector(config, loop);
   }
 
   long lastSeenSeq() {
-    return seqs.lastSeenSeq();
+    return inbox.lastSeenSeq();
   }
 
   /** The gateway of the authenticated session, or null between sessions. */
@@ -90,36 +75,13 @@ final class ClientCore {
     if (closed) {
       return;
     }
-    List<InetSocketAddress> gateways = config.gateways();
-    InetSocketAddress gw = gateways.get(ThreadLocalRandom.current().nextInt(gateways.size()));
-    // Unresolved on purpose: resolved through DNS on every attempt.
-    InetSocketAddress target = InetSocketAddress.createUnresolved(gw.getHostString(), gw.getPort());
-    ChannelFuture f = bootstrap.clone().handler(initializer(target)).connect(target);
+    ChannelFuture f = connector.connect(this);
     channel = f.channel();
     f.addListener((ChannelFutureListener) done -> {
       if (!done.isSuccess()) {
-        onClosed(done.channel(), "connect to " + target + " failed: " + done.cause());
+        onClosed(done.channel(), "connect failed: " + done.cause());
       }
     });
-  }
-
-  private ChannelInitializer<Channel> initializer(InetSocketAddress target) {
-    return new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        SslHandler tls = config.ssl().newHandler(ch.alloc(), target.getHostString(), target.getPort());
-        SSLParameters params = tls.engine().getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        tls.engine().setSSLParameters(params);
-        long keepalive = config.keepalive().toMillis();
-        ch.pipeline()
-            .addLast("tls", tls)
-            .addLast("keepalive", new IdleStateHandler(0, keepalive, 0, TimeUnit.MILLISECONDS))
-            .addLast("decoder", new ClientFrameDecoder())
-            .addLast("encoder", ClientFrameEncoder.INSTANCE)
-            .addLast("session", new ClientChannelHandler(ClientCore.this));
-      }
-    };
   }
 
   void onActive(Channel ch) {
@@ -128,7 +90,7 @@ final class ClientCore {
       return;
     }
     int caps = config.snappy() ? clientConstants.CAP_SNAPPY : 0;
-    ClientFrame auth = ClientFrames.auth(config.tokens().get(), config.deviceId(), seqs.lastSeenSeq(), caps);
+    ClientFrame auth = ClientFrames.auth(config.tokens().get(), config.deviceId(), inbox.lastSeenSeq(), caps);
     if (config.clientVersion() != null) {
       auth.getAuth().setClientVersion(config.clientVersion());
     }
@@ -156,8 +118,8 @@ final class ClientCore {
       return;
     }
     switch (frame.getSetField()) {
-      case MESSAGE -> received(frame.getMessage());
-      case SYNC_PAGE -> onSyncPage(frame.getSyncPage());
+      case MESSAGE -> inbox.message(frame.getMessage());
+      case SYNC_PAGE -> inbox.page(frame.getSyncPage());
       case ACK -> onAck(frame.getAck());
       case TYPING -> fire(() -> listener.typing(frame.getTyping().getUserId(), frame.getTyping().isTyping()));
       case READ_UP_TO -> fire(() -> listener.readUpTo(frame.getReadUpTo().getUserId(), frame.getReadUpTo().getSeq()));
@@ -178,7 +140,7 @@ final class ClientCore {
     sessionGateway = (InetSocketAddress) channel.remoteAddress();
     backoff.reset();
     retryAfterMillis = 0;
-    syncing = ok.getLatestSeq() > seqs.lastSeenSeq(); // the server sends one SyncPage unasked
+    inbox.sessionStarted(ok.getLatestSeq() > inbox.lastSeenSeq()); // the server sends one SyncPage unasked
     if (config.snappy() && (ok.getCapabilities() & clientConstants.CAP_SNAPPY) != 0) {
       ClientFrameCodec.enableSnappy(channel);
     }
@@ -190,9 +152,8 @@ final class ClientCore {
   private void onReestablished(SessionReestablished info) {
     fire(() -> listener.reestablished(info));
     resumeOutgoing(true);
-    if (info.getLatestSeq() > seqs.lastSeenSeq()) {
-      requestSync(seqs.lastSeenSeq());
-    }
+    inbox.sessionStarted(false);
+    inbox.reestablished(info.getLatestSeq());
   }
 
   /** Resends unacked messages in order with their ids, and the state frames that may be lost. */
@@ -208,33 +169,13 @@ final class ClientCore {
     }
   }
 
-  private void received(Message m) {
-    deliver(seqs.received(m));
-    syncIfGap();
-  }
-
-  private void onSyncPage(SyncPage page) {
-    syncing = false;
-    long highest = page.getAfterSeq();
-    for (Message m : page.getMessages()) {
-      deliver(seqs.received(m));
-      highest = Math.max(highest, m.getSeq());
-    }
-    if (page.isHasMore()) {
-      requestSync(Math.max(highest, seqs.lastSeenSeq()));
-    } else {
-      syncIfGap();
-    }
-  }
-
   private void onAck(SendAck ack) {
-    deliver(seqs.acked(ack.getSeq()));
+    inbox.acked(ack.getSeq());
     Outbox.Pending p = outbox.remove(ack.getClientMessageId());
     if (p != null) {
       p.result().complete(ack.getSeq());
       fire(() -> listener.ack(ack.getClientMessageId(), ack.getSeq()));
     }
-    syncIfGap();
   }
 
   private void onError(ServerError e) {
@@ -261,16 +202,9 @@ final class ClientCore {
     }
   }
 
-  private void syncIfGap() {
-    if (seqs.hasGap() && !syncing) {
-      requestSync(seqs.lastSeenSeq());
-    }
-  }
-
   void requestSync(long afterSeq) {
     if (active) {
-      syncing = true;
-      write(ClientFrames.syncRequest(afterSeq, null));
+      inbox.sync(afterSeq);
     }
   }
 
@@ -303,12 +237,6 @@ final class ClientCore {
     }
   }
 
-  private void deliver(List<Message> messages) {
-    for (Message m : messages) {
-      fire(() -> listener.message(m));
-    }
-  }
-
   void closeChannel(String reason) {
     Channel ch = channel;
     if (ch != null) {
@@ -327,7 +255,6 @@ final class ClientCore {
     channel = null;
     active = false;
     sessionGateway = null;
-    syncing = false;
     fire(() -> listener.disconnected(reason, !closed));
     if (!closed) {
       long delay = backoff.next(retryAfterMillis);
