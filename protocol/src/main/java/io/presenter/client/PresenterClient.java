@@ -111,7 +111,10 @@ public final class PresenterClient implements AutoCloseable {
     core.loop().execute(() -> core.readUpTo(seq));
   }
 
-  /** Asks for committed messages after {@code seq}; new ones reach the listener (not older duplicates). */
+  /**
+   * Asks for committed messages after {@code seq} (ignored while not connected); those above
+   * {@link #lastSeenSeq()} reach the listener, older ones are duplicates and are dropped.
+   */
   public void syncAfter(long seq) {
     core.loop().execute(() -> core.requestSync(seq));
   }
@@ -139,7 +142,10 @@ public final class PresenterClient implements AutoCloseable {
   public void close() {
     CompletableFuture<ChannelFuture> closing = new CompletableFuture<>();
     core.loop().execute(() -> closing.complete(core.close()));
-    if (core.loop().inEventLoop()) {
+    if (core.loop().inEventLoop()) { // from a listener: cannot wait for our own thread
+      if (ownGroup != null) {
+        ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      }
       return;
     }
     ChannelFuture f = closing.join();
