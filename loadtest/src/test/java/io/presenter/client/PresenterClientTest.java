@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.presenter.chat.server.ChatServer;
 import io.presenter.gateway.server.GatewayServer;
 import io.presenter.launcher.LocalCluster;
 import io.presenter.protocol.client.thrift.clientConstants;
@@ -164,6 +165,35 @@ class PresenterClientTest {
         await().atMost(WAIT).until(() -> bobSees.messages.size() == 2 && aliceSees.messages.size() == 1);
         assertThat(bobSees.texts()).containsExactly("one", "two");
         assertThat(aliceSees.texts()).containsExactly("back");
+      }
+    }
+  }
+
+  @Test
+  void aSessionMovedToAnotherChatServerResumesWithoutLossOrDuplicates() throws Exception {
+    try (LocalCluster cluster = startCluster(dir)) {
+      Recorder aliceSees = new Recorder();
+      Recorder bobSees = new Recorder();
+      try (PresenterClient alice = client(cluster, () -> token(cluster, "alice"), "a1", aliceSees, 0, cluster.gateways().get(0));
+          PresenterClient bob = client(cluster, () -> token(cluster, "bob"), "b1", bobSees, 0, cluster.gateways().get(1))) {
+        alice.connect().get(30, TimeUnit.SECONDS);
+        bob.connect().get(30, TimeUnit.SECONDS);
+        send(alice, "one");
+        await().atMost(WAIT).until(() -> bobSees.messages.size() == 1);
+        ChatServer owner = cluster.chatServers().stream()
+            .filter(c -> c.meters().get("presenter.chat.sessions").gauge().value() > 0)
+            .findFirst().orElseThrow();
+        cluster.chatServers().remove(owner);
+        CompletableFuture<Long> inFlight = bob.send(clientConstants.KIND_TEXT, "during the move".getBytes(UTF_8));
+        owner.close(); // graceful: the gateways move both sessions to the new owner
+        await().atMost(WAIT).until(() -> bobSees.reestablished.get() + bobSees.connects.get() > 1
+            && aliceSees.reestablished.get() + aliceSees.connects.get() > 1);
+        assertThat(inFlight.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        send(alice, "two");
+        assertThat(send(bob, "three")).isEqualTo(4);
+        await().atMost(WAIT).until(() -> bobSees.messages.size() >= 2 && aliceSees.messages.size() >= 2);
+        assertThat(bobSees.texts()).containsExactly("one", "two");
+        assertThat(aliceSees.texts()).containsExactly("during the move", "three");
       }
     }
   }

@@ -2,6 +2,7 @@ package io.presenter.client;
 
 import io.presenter.protocol.client.thrift.AuthOk;
 import io.presenter.protocol.client.thrift.Message;
+import io.presenter.protocol.client.thrift.SessionReestablished;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,12 +13,18 @@ final class Recorder implements PresenterListener {
   final List<Message> messages = new CopyOnWriteArrayList<>();
   final List<Long> acks = new CopyOnWriteArrayList<>();
   final AtomicInteger connects = new AtomicInteger();
+  final AtomicInteger reestablished = new AtomicInteger();
   final AtomicInteger disconnects = new AtomicInteger();
   final List<String> disconnectReasons = new CopyOnWriteArrayList<>();
 
   @Override
   public void connected(AuthOk info) {
     connects.incrementAndGet();
+  }
+
+  @Override
+  public void reestablished(SessionReestablished info) {
+    reestablished.incrementAndGet();
   }
 
   @Override
