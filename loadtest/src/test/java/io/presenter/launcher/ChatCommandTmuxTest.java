@@ -48,7 +48,7 @@ class ChatCommandTmuxTest {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("tmux %s: %s", args, out).isZero();
+    assertThat(p.exitValue()).as("tmux %s: %s", List.of(args), out).isZero();
     return out;
   }
 
@@ -64,10 +64,12 @@ class ChatCommandTmuxTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // A script, because the test class path is too long for a tmux command line.
     Path script = dir.resolve(user + ".sh");
+    // When the client exits, the pane stays (cat waits on the terminal) so its output can be read.
     Files.writeString(script, String.join(" ",
-        "exec", quote(java), "-cp", quote(System.getProperty("java.class.path")),
+        quote(java), "-cp", quote(System.getProperty("java.class.path")),
         "io.presenter.launcher.Presenter", "chat", "--local", quote(dir.toString()),
-        "--token", token, "--device", user + "-cli", "2>>" + quote(dir.resolve(user + ".log").toString())) + "\n");
+        "--token", token, "--device", user + "-cli", "2>>" + quote(dir.resolve(user + ".log").toString())) + "\n"
+        + "echo \"presenter chat exited with status $?\"\ncat\n");
     tmux("new-session", "-d", "-s", user, "-x", "160", "-y", "50", "sh " + quote(script.toString()));
     tmuxStarted = true;
   }
@@ -83,9 +85,35 @@ class ChatCommandTmuxTest {
     }
   }
 
+  /** Both terminals and both clients' stderr, for a failure message. */
+  private String diagnostics() {
+    StringBuilder b = new StringBuilder();
+    for (String user : List.of("alice", "bob")) {
+      try {
+        b.append("\n--- ").append(user).append("'s terminal:\n").append(pane(user));
+      } catch (Exception | AssertionError e) {
+        b.append("\n--- ").append(user).append("'s terminal: ").append(e.getMessage());
+      }
+      try {
+        b.append("\n--- ").append(user).append("'s stderr:\n").append(Files.readString(dir.resolve(user + ".log")));
+      } catch (IOException e) {
+        b.append("\n--- no stderr file for ").append(user);
+      }
+    }
+    return b.toString();
+  }
+
   @Test
   void aLineTypedByOnePartnerAppearsAtTheOther() throws Exception {
     assumeTrue(tmuxAvailable(), "tmux is not installed: skipping the terminal test (apt-get install -y tmux)");
+    try {
+      chat();
+    } catch (AssertionError | RuntimeException e) {
+      throw new AssertionError(e.getMessage() + diagnostics(), e);
+    }
+  }
+
+  private void chat() throws Exception {
     try (LocalCluster cluster = new LocalCluster(dir, 2, 2, 0).start()) {
       cluster.writeDescription();
       cluster.gateways().forEach(g -> await().atMost(WAIT).until(g::isReady));
