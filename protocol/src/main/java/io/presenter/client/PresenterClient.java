@@ -46,7 +46,8 @@ import javax.net.ssl.SSLException;
  * <p><b>Connection:</b> {@link #connect()} starts connecting (TLS to a random gateway of the list,
  * resolved through DNS each time, host name verified) and keeps the client connected until
  * {@link #close()}: after any close, failure, GoAway or fatal error it reconnects with exponential
- * backoff and full jitter (at least a server's retryAfterMillis plus 0-20 %). The token supplier
+ * backoff and full jitter (at least a server's retryAfterMillis plus 0-20 %; the failure count
+ * resets on every AuthOk, not after a minute of uptime as PROTOCOL.md 7 suggests). The token supplier
  * is asked on every attempt, so it can refresh expired tokens (AUTH_EXPIRED / AUTH_INVALID just
  * lead to another attempt with whatever it returns). While connected it pings after a keepalive
  * interval without writes and drops a connection that answers nothing for another interval.

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
+import io.presenter.protocol.client.thrift.GoAwayReason;
 import io.presenter.protocol.client.thrift.Message;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +109,35 @@ class PresenterClientProtocolTest {
       assertThat(server.next().getSend().getClientMessageId()).isEqualTo(id);
       server.write(ClientFrames.ack(id, 1, 0));
       assertThat(pending.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anExpiredTokenIsFetchedAgainAndAGoAwayIsHonoured() throws Exception {
+    AtomicInteger tokensAsked = new AtomicInteger();
+    try (ScriptedServer server = new ScriptedServer(dir);
+        PresenterClient client = PresenterClient.builder()
+            .gateway("127.0.0.1", server.port())
+            .trustedCa(server.ca.toFile())
+            .tokens(() -> "token-" + tokensAsked.incrementAndGet())
+            .deviceId("d1")
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+            .build()) {
+      CompletableFuture<?> connected = client.connect();
+      Channel first = server.nextConnection();
+      assertThat(server.next().getAuth().getToken()).isEqualTo("token-1");
+      server.write(ClientFrames.error(ErrorCode.AUTH_EXPIRED, "expired", true, null));
+      first.close();
+      server.nextConnection();
+      assertThat(server.next().getAuth().getToken()).isEqualTo("token-2");
+      server.write(ClientFrames.authOk("alice", "c1", 0, 0));
+      connected.get(10, TimeUnit.SECONDS);
+
+      long before = System.nanoTime();
+      server.write(ClientFrames.goAway(GoAwayReason.DRAINING, 300));
+      server.nextConnection();
+      assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+      assertThat(server.next().getAuth().getToken()).isEqualTo("token-3");
     }
   }
 }
