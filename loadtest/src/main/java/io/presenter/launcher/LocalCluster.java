@@ -40,7 +40,7 @@ public final class LocalCluster implements AutoCloseable {
   private final List<ChatServer> chats = new ArrayList<>();
   private final List<GatewayServer> gateways = new ArrayList<>();
 
-  LocalCluster(Path dataDir, int chatServers, int gateways, int firstGatewayPort) {
+  public LocalCluster(Path dataDir, int chatServers, int gateways, int firstGatewayPort) {
     this(dataDir, chatServers, gateways, firstGatewayPort, -1);
   }
 
@@ -50,7 +50,7 @@ public final class LocalCluster implements AutoCloseable {
    * @param directPort the first chat server's direct TLS client port (0 = any free port), or -1
    *     for none
    */
-  LocalCluster(Path dataDir, int chatServers, int gateways, int firstGatewayPort, int directPort) {
+  public LocalCluster(Path dataDir, int chatServers, int gateways, int firstGatewayPort, int directPort) {
     this.dataDir = dataDir.toAbsolutePath();
     this.chatServers = chatServers;
     this.gatewayCount = gateways;
@@ -58,7 +58,7 @@ public final class LocalCluster implements AutoCloseable {
     this.directPort = directPort;
   }
 
-  LocalCluster start() throws Exception {
+  public LocalCluster start() throws Exception {
     Files.createDirectories(dataDir);
     startZooKeeper();
     keyFile = dataDir.resolve("keys.json");
@@ -140,7 +140,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** {@code <data-dir>/local.json}: where everything is, for scripts and the load harness. */
-  Path writeDescription() throws IOException {
+  public Path writeDescription() throws IOException {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("zookeeper", zookeeperConnect);
     d.put("ca", certs.ca().toString());
@@ -168,23 +168,23 @@ public final class LocalCluster implements AutoCloseable {
     return file;
   }
 
-  List<GatewayServer> gateways() {
+  public List<GatewayServer> gateways() {
     return gateways;
   }
 
-  List<ChatServer> chatServers() {
+  public List<ChatServer> chatServers() {
     return chats;
   }
 
-  Path caFile() {
+  public Path caFile() {
     return certs.ca();
   }
 
-  Path keyFile() {
+  public Path keyFile() {
     return keyFile;
   }
 
-  String zookeeperConnect() {
+  public String zookeeperConnect() {
     return zookeeperConnect;
   }
 

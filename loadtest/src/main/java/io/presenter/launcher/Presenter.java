@@ -15,6 +15,7 @@ public final class Presenter {
         chat-server  run one chat server (production)
         token        mint an auth token (JWT) for a user of a couple
         bench        benchmark a gateway or a chat server's direct port: handshakes, memory, relay latency
+        chat         an interactive terminal chat client (built on the Java SDK)
       """;
 
   private Presenter() {}
@@ -32,6 +33,7 @@ public final class Presenter {
         case "chat-server" -> ChatServerMain.main(rest);
         case "token" -> TokenCommand.run(rest);
         case "bench" -> BenchCommand.run(rest);
+        case "chat" -> ChatCommand.run(rest);
         default -> {
           System.err.print("unknown command " + args[0] + "\n" + USAGE);
           System.exit(2);

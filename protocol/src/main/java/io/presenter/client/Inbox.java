@@ -1,0 +1,88 @@
+package io.presenter.client;
+
+import io.presenter.protocol.client.thrift.Message;
+import io.presenter.protocol.client.thrift.SyncPage;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * The receive path (docs/PROTOCOL.md 3.8): feeds Message frames, SyncPages and own SendAcks
+ * through the {@link SeqTracker}, hands what became deliverable to the listener in seq order, and
+ * asks for a sync when a gap shows up or a page says {@code hasMore}. At most one sync is
+ * outstanding at a time. Confined to the client's event loop.
+ */
+final class Inbox {
+  private static final int MAX_HELD_BACK = 10_000;
+
+  private final SeqTracker seqs;
+  private final PresenterListener listener;
+  private final LongConsumer sendSyncRequest;
+  private boolean syncing;
+
+  Inbox(long lastSeenSeq, PresenterListener listener, LongConsumer sendSyncRequest) {
+    this.seqs = new SeqTracker(lastSeenSeq, MAX_HELD_BACK);
+    this.listener = listener;
+    this.sendSyncRequest = sendSyncRequest;
+  }
+
+  long lastSeenSeq() {
+    return seqs.lastSeenSeq();
+  }
+
+  /** A new session began; {@code syncExpected}: the server sends a page without being asked. */
+  void sessionStarted(boolean syncExpected) {
+    syncing = syncExpected;
+  }
+
+  /** After SessionReestablished: sync from lastSeenSeq if the couple moved on meanwhile. */
+  void reestablished(long latestSeq) {
+    if (latestSeq > seqs.lastSeenSeq()) {
+      sync(seqs.lastSeenSeq());
+    }
+  }
+
+  void message(Message m) {
+    deliver(seqs.received(m));
+    syncIfGap();
+  }
+
+  void acked(long seq) {
+    deliver(seqs.acked(seq));
+    syncIfGap();
+  }
+
+  void page(SyncPage page) {
+    syncing = false;
+    long highest = page.getAfterSeq();
+    for (Message m : page.getMessages()) {
+      deliver(seqs.received(m));
+      highest = Math.max(highest, m.getSeq());
+    }
+    if (page.isHasMore()) {
+      sync(Math.max(highest, seqs.lastSeenSeq()));
+    } else {
+      syncIfGap();
+    }
+  }
+
+  void sync(long afterSeq) {
+    syncing = true;
+    sendSyncRequest.accept(afterSeq);
+  }
+
+  private void syncIfGap() {
+    if (seqs.hasGap() && !syncing) {
+      sync(seqs.lastSeenSeq());
+    }
+  }
+
+  private void deliver(List<Message> messages) {
+    for (Message m : messages) {
+      try {
+        listener.message(m);
+      } catch (RuntimeException ignored) {
+        // A listener's bug must not break the connection.
+      }
+    }
+  }
+}
