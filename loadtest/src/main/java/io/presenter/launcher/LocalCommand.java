@@ -74,9 +74,15 @@ final class LocalCommand {
     TokenSigner signer = new TokenSigner(TokenKeys.load(cluster.keyFile()));
     Instant now = Instant.now();
     Duration day = Duration.ofDays(1);
-    out.append("Tokens for the two partners of couple \"demo\" (valid 24 h):\n");
-    out.append("  alice: ").append(signer.sign(new TokenClaims("alice", "demo", null, now, now.plus(day)))).append('\n');
-    out.append("  bob:   ").append(signer.sign(new TokenClaims("bob", "demo", null, now, now.plus(day)))).append('\n');
+    String dir = cluster.keyFile().getParent().toString();
+    out.append("Chat as the two partners of couple \"demo\" (tokens valid 24 h), in two terminals:\n");
+    if (cluster.gateways().isEmpty()) {
+      out.append("  (no gateway in this cluster: start one, then use presenter chat --gateway HOST:PORT)\n");
+    }
+    out.append("  deploy/bin/presenter chat --local ").append(dir).append(" --token ")
+        .append(signer.sign(new TokenClaims("alice", "demo", null, now, now.plus(day)))).append('\n');
+    out.append("  deploy/bin/presenter chat --local ").append(dir).append(" --token ")
+        .append(signer.sign(new TokenClaims("bob", "demo", null, now, now.plus(day)))).append('\n');
     out.append("Mint more with: deploy/bin/presenter token --user U --couple C --key-file ").append(cluster.keyFile()).append('\n');
     out.append("Ctrl-C stops the cluster.\n");
     System.out.print(out);
