@@ -29,7 +29,8 @@ final class LoadtestCommand {
         messages/s (default 1; open loop: latency counts from the intended send time) of BYTES
         (default 200; LOW-HIGH picks uniformly; at least 16) from when both partners are
         authenticated until S seconds (default 30) after the ramp; user b receives. After the last
-        send it waits up to --grace seconds (default 10) for acks and deliveries.
+        send it waits for outstanding acks and deliveries until none came for --grace seconds
+        (default 10; at most 5 minutes in all); what is acked but undelivered then is lost.
         Measures connect-to-AuthOk, send-to-ack and end-to-end delivery latency (HdrHistogram),
         and checks every acked message reaches the partner exactly once and in seq order.
         Prints progress and a summary, writes DIR/report.json and DIR/report.html (default

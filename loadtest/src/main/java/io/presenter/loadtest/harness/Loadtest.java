@@ -95,10 +95,24 @@ public final class Loadtest {
         }
         Thread.sleep(opened < total ? 1 : 20);
       }
-      // Grace: acks and deliveries still in flight.
+      // Drain: acks and deliveries still in flight. A backlog that still moves is not loss, so
+      // the wait ends when everything settled, when nothing moved for the grace period, or at a
+      // hard cap of five minutes.
       metrics.phase = "drain";
-      long graceEnd = System.nanoTime() + options.grace().toNanos();
-      while (System.nanoTime() < graceEnd && !couples.stream().allMatch(SimCouple::settled)) {
+      long graceNanos = options.grace().toNanos();
+      long hardEnd = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      long lastMove = System.nanoTime();
+      long moved = metrics.acked.sum() + metrics.delivered.sum() + metrics.sendFailed.sum();
+      while (!couples.stream().allMatch(SimCouple::settled)) {
+        long now = System.nanoTime();
+        long m = metrics.acked.sum() + metrics.delivered.sum() + metrics.sendFailed.sum();
+        if (m != moved) {
+          moved = m;
+          lastMove = now;
+        }
+        if (now - lastMove >= graceNanos || now >= hardEnd) {
+          break;
+        }
         Thread.sleep(50);
         if (System.nanoTime() >= nextSample) {
           progress.tick(metrics.sample());

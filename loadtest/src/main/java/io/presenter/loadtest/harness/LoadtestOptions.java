@@ -13,7 +13,8 @@ import java.util.List;
  * @param ramp new connections per second
  * @param rate messages per second per couple (open loop)
  * @param duration how long couples send after the ramp
- * @param grace how long to wait after the last send for acks and deliveries
+ * @param grace after the last send, how long to wait for the next ack or delivery before
+ *     counting what is still undelivered as lost
  * @param maxP99 SLO on the end-to-end delivery p99, or null
  * @param maxErrors SLO on the error count, or -1 for none
  * @param threads client event loop threads

@@ -145,19 +145,25 @@ final class SimCouple {
         metrics.error("send:" + cause.getClass().getSimpleName());
         return;
       }
-      metrics.ack.recordNanos(System.nanoTime() - intendedNanos);
-      metrics.acked.increment();
-      synchronized (this) {
-        ackedSeq = grow(ackedSeq, index);
-        ackedSeq[index] = seq;
-        if (deliveredSeq.length > index && deliveredSeq[index] != 0 && deliveredSeq[index] != seq) {
-          metrics.seqMismatch.increment();
-        }
-      }
+      acked(index, seq, intendedNanos);
     });
   }
 
-  private void received(Message m) {
+  /** a's message {@code index} was committed with {@code seq}. */
+  void acked(int index, long seq, long intendedNanos) {
+    metrics.ack.recordNanos(System.nanoTime() - intendedNanos);
+    metrics.acked.increment();
+    synchronized (this) {
+      ackedSeq = grow(ackedSeq, index);
+      ackedSeq[index] = seq;
+      if (deliveredSeq.length > index && deliveredSeq[index] != 0 && deliveredSeq[index] != seq) {
+        metrics.seqMismatch.increment();
+      }
+    }
+  }
+
+  /** b received {@code m}. */
+  void received(Message m) {
     long now = System.nanoTime();
     byte[] body = m.getBody();
     if (body == null || body.length < SizeDistribution.HEADER_BYTES) {
@@ -173,15 +179,15 @@ final class SimCouple {
     }
     int i = (int) index;
     synchronized (this) {
-      if (m.getSeq() <= lastDeliveredSeq) {
-        metrics.outOfOrder.increment();
-      }
-      lastDeliveredSeq = Math.max(lastDeliveredSeq, m.getSeq());
       deliveredSeq = grow(deliveredSeq, i);
       if (deliveredSeq[i] != 0) {
         metrics.duplicated.increment();
         return;
       }
+      if (m.getSeq() <= lastDeliveredSeq) {
+        metrics.outOfOrder.increment();
+      }
+      lastDeliveredSeq = Math.max(lastDeliveredSeq, m.getSeq());
       deliveredSeq[i] = m.getSeq();
       if (ackedSeq.length > i && ackedSeq[i] != 0 && ackedSeq[i] != m.getSeq()) {
         metrics.seqMismatch.increment();

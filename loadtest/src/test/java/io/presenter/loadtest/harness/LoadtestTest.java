@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A short harness run against an in-process cluster: 250 couples (500 TLS connections), 2 gateways. */
+/** A short harness run against an in-process cluster: 200 couples (400 TLS connections), 2 gateways. */
 class LoadtestTest {
   @TempDir Path dir;
 
@@ -28,8 +28,8 @@ class LoadtestTest {
       List<InetSocketAddress> gateways =
           cluster.gateways().stream().map(g -> InetSocketAddress.createUnresolved("127.0.0.1", g.port())).toList();
       Path out = dir.resolve("report");
-      LoadtestOptions options = new LoadtestOptions(gateways, cluster.caFile(), cluster.keyFile(), 250, 500, 2,
-          SizeDistribution.parse("100-1000"), Duration.ofSeconds(4), Duration.ofSeconds(15), out, null, -1, 2);
+      LoadtestOptions options = new LoadtestOptions(gateways, cluster.caFile(), cluster.keyFile(), 200, 300, 2,
+          SizeDistribution.parse("100-1000"), Duration.ofSeconds(4), Duration.ofSeconds(10), out, null, -1, 2);
       ByteArrayOutputStream console = new ByteArrayOutputStream();
       LoadReport report = new Loadtest(options, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
       report.write(out);
@@ -38,9 +38,10 @@ class LoadtestTest {
       System.out.print(summary);
 
       assertThat(report.failures()).as(summary).isEmpty();
+      assertThat(console.toString(StandardCharsets.UTF_8)).as("plain progress lines when not a TTY").contains("done", "conn 400/400");
       JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-      assertThat(json.path("peakConnections").asInt()).isEqualTo(500);
-      assertThat(json.path("sent").asLong()).as(summary).isGreaterThan(1000);
+      assertThat(json.path("peakConnections").asInt()).isEqualTo(400);
+      assertThat(json.path("sent").asLong()).as(summary).isGreaterThan(800);
       assertThat(json.path("acked").asLong()).isEqualTo(json.path("sent").asLong());
       assertThat(json.path("delivered").asLong()).isEqualTo(json.path("acked").asLong());
       assertThat(json.path("lost").asLong()).isZero();
@@ -56,7 +57,7 @@ class LoadtestTest {
         assertThat(l.path("p50").asDouble()).isLessThanOrEqualTo(l.path("p99").asDouble());
         assertThat(json.path("latencyDistribution").path(latency).size()).isPositive();
       }
-      assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(500);
+      assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(400);
       JsonNode series = json.path("timeSeries");
       assertThat(series.size()).isGreaterThanOrEqualTo(4);
       assertThat(series.get(0).has("connections")).isTrue();
