@@ -16,6 +16,7 @@ public final class Presenter {
         token        mint an auth token (JWT) for a user of a couple
         bench        benchmark a gateway or a chat server's direct port: handshakes, memory, relay latency
         chat         an interactive terminal chat client (built on the Java SDK)
+        loadtest     simulated couples through gateways: latency, loss/duplicate checks, JSON and HTML report
       """;
 
   private Presenter() {}
@@ -34,6 +35,7 @@ public final class Presenter {
         case "token" -> TokenCommand.run(rest);
         case "bench" -> BenchCommand.run(rest);
         case "chat" -> ChatCommand.run(rest);
+        case "loadtest" -> LoadtestCommand.run(rest);
         default -> {
           System.err.print("unknown command " + args[0] + "\n" + USAGE);
           System.exit(2);

@@ -1,0 +1,135 @@
+package io.presenter.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.presenter.loadtest.harness.LoadReport;
+import io.presenter.loadtest.harness.Loadtest;
+import io.presenter.loadtest.harness.LoadtestOptions;
+import io.presenter.loadtest.harness.SizeDistribution;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code presenter loadtest}: simulated couples through the SDK, with a report and SLO checks. */
+final class LoadtestCommand {
+  static final String USAGE =
+      """
+      usage: presenter loadtest (--local DATA_DIR | --gateways H:P,H:P --ca CA.pem --key-file KEYS.json)
+                                [--couples C] [--ramp R] [--rate M] [--size BYTES|LOW-HIGH] [--duration S]
+                                [--grace S] [--threads T] [--out DIR] [--max-p99 DURATION] [--max-errors N]
+        Simulates C couples (default 100; 2C TLS connections through the Java SDK, at most 9500
+        couples per process) connecting at R connections/s (default 500), each gateway of the list
+        in turn like DNS round-robin. --local reads the gateways, CA and token key from
+        DATA_DIR/local.json (written by presenter local). In every couple user a sends M
+        messages/s (default 1; open loop: latency counts from the intended send time) of BYTES
+        (default 200; LOW-HIGH picks uniformly; at least 16) from when both partners are
+        authenticated until S seconds (default 30) after the ramp; user b receives. After the last
+        send it waits for outstanding acks and deliveries until none came for --grace seconds
+        (default 10; at most 5 minutes in all); what is acked but undelivered then is lost.
+        Measures connect-to-AuthOk, send-to-ack and end-to-end delivery latency (HdrHistogram),
+        and checks every acked message reaches the partner exactly once and in seq order.
+        Prints progress and a summary, writes DIR/report.json and DIR/report.html (default
+        DIR: loadtest-report). Exits 1 if anything was lost, duplicated or out of order, or if
+        the delivery p99 exceeds --max-p99 (e.g. 50ms, 1s) or the errors exceed --max-errors.
+        T client event loop threads (default 2). Worker processes are not implemented yet.
+      """;
+
+  private LoadtestCommand() {}
+
+  static void run(String[] argv) throws Exception {
+    Args args = new Args(argv, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration",
+        "grace", "threads", "out", "max-p99", "max-errors"));
+    if (args.help()) {
+      System.out.print(USAGE);
+      return;
+    }
+    LoadtestOptions options = options(args);
+    LoadReport report = new Loadtest(options, System.out).run();
+    report.write(options.out());
+    System.out.print(report.summary());
+    System.out.println("report: " + options.out().resolve("report.json") + ", " + options.out().resolve("report.html"));
+    if (!report.passed()) {
+      System.exit(1);
+    }
+  }
+
+  static LoadtestOptions options(Args args) throws Exception {
+    List<InetSocketAddress> gateways = new ArrayList<>();
+    Path ca;
+    Path key;
+    String local = args.get("local", null);
+    if (local != null) {
+      if (args.get("gateways", null) != null || args.get("ca", null) != null || args.get("key-file", null) != null) {
+        throw new Args.UsageException("--local excludes --gateways, --ca and --key-file");
+      }
+      JsonNode d = new ObjectMapper().readTree(Path.of(local).resolve("local.json").toFile());
+      for (JsonNode g : d.path("gateways")) {
+        gateways.add(address(g.path("address").asText()));
+      }
+      ca = Path.of(d.path("ca").asText());
+      key = Path.of(d.path("tokenKey").asText());
+    } else {
+      for (String g : args.require("gateways").split(",")) {
+        if (!g.isBlank()) {
+          gateways.add(address(g.trim()));
+        }
+      }
+      ca = Path.of(args.require("ca"));
+      key = Path.of(args.require("key-file"));
+    }
+    if (gateways.isEmpty()) {
+      throw new Args.UsageException("no gateways");
+    }
+    String maxP99 = args.get("max-p99", null);
+    try {
+      return new LoadtestOptions(gateways, ca, key, args.getInt("couples", 100), number(args, "ramp", 500), number(args, "rate", 1),
+          SizeDistribution.parse(args.get("size", "200")), duration(args.get("duration", "30")), duration(args.get("grace", "10")),
+          Path.of(args.get("out", "loadtest-report")), maxP99 == null ? null : duration(maxP99), args.getInt("max-errors", -1),
+          args.getInt("threads", 2));
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException(e.getMessage());
+    }
+  }
+
+  private static double number(Args args, String name, double fallback) {
+    String v = args.get(name, null);
+    try {
+      return v == null ? fallback : Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new Args.UsageException("--" + name + " must be a number, not " + v);
+    }
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+
+  /** {@code 50ms}, {@code 1.5s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+  static Duration duration(String s) {
+    Matcher m = DURATION.matcher(s.trim());
+    if (!m.matches()) {
+      throw new Args.UsageException("bad duration " + s + " (e.g. 50ms, 10s, 2m)");
+    }
+    double v = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    double millis = switch (unit) {
+      case "ms" -> v;
+      case "m" -> v * 60_000;
+      case "h" -> v * 3_600_000;
+      default -> v * 1000;
+    };
+    return Duration.ofNanos((long) (millis * 1_000_000));
+  }
+
+  private static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    } catch (RuntimeException e) {
+      throw new Args.UsageException("gateway must be HOST:PORT, not " + hostPort);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.presenter.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.presenter.loadtest.harness.LoadtestOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Option parsing of presenter loadtest (the run itself is tested in LoadtestTest). */
+class LoadtestCommandTest {
+  @TempDir Path dir;
+
+  private static Args args(String... a) {
+    return new Args(a, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration", "grace",
+        "threads", "out", "max-p99", "max-errors"));
+  }
+
+  @Test
+  void durations() {
+    assertThat(LoadtestCommand.duration("50ms")).isEqualTo(Duration.ofMillis(50));
+    assertThat(LoadtestCommand.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(LoadtestCommand.duration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(LoadtestCommand.duration("30")).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> LoadtestCommand.duration("fast")).isInstanceOf(Args.UsageException.class);
+  }
+
+  @Test
+  void localJsonGivesGatewaysCaAndKey() throws Exception {
+    Files.writeString(dir.resolve("local.json"), """
+        {"zookeeper":"127.0.0.1:2181","ca":"/x/ca.pem","tokenKey":"/x/keys.json",
+         "gateways":[{"address":"127.0.0.1:8443","admin":"a"},{"address":"127.0.0.1:8444","admin":"b"}]}
+        """);
+    LoadtestOptions o = LoadtestCommand.options(args("--local", dir.toString(), "--couples", "10", "--size", "100-2000",
+        "--max-p99", "50ms", "--max-errors", "0"));
+    assertThat(o.gateways()).extracting(g -> g.getPort()).containsExactly(8443, 8444);
+    assertThat(o.ca()).isEqualTo(Path.of("/x/ca.pem"));
+    assertThat(o.keyFile()).isEqualTo(Path.of("/x/keys.json"));
+    assertThat(o.couples()).isEqualTo(10);
+    assertThat(o.size().max()).isEqualTo(2000);
+    assertThat(o.maxP99()).isEqualTo(Duration.ofMillis(50));
+    assertThat(o.maxErrors()).isZero();
+  }
+
+  @Test
+  void tooManyCouplesForOneProcessIsAUsageError() {
+    assertThatThrownBy(() -> LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k",
+        "--couples", "20000"))).isInstanceOf(Args.UsageException.class).hasMessageContaining("20,000 files");
+  }
+}
