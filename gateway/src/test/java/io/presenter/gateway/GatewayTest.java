@@ -267,4 +267,29 @@ class GatewayTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().closedCount(CloseReason.HANDSHAKE_TIMEOUT) == 1);
     assertThat(g.metrics().handshaking().get()).isZero();
   }
+
+  @Test
+  void drainingAsksEveryClientToMoveAndFinishesWhenNoneIsLeft() throws Exception {
+    GatewayServer g = gateways.start("gw-1", Map.of(
+        "presenter.gateway.drain.window", "1s",
+        "presenter.gateway.drain.quiet-period", "1s",
+        "presenter.gateway.drain.deadline", "20s"));
+    awaitReady(g);
+    TlsTestClient.Conn alice = login(g, "alice", "phone");
+    TlsTestClient.Conn bob = login(g, "bob", "phone");
+    java.util.concurrent.CompletableFuture<Void> drained = g.drain();
+    assertThat(g.isReady()).as("out of rotation while draining").isFalse();
+
+    // A late client (stale DNS) is still served, then asked to move like the others.
+    TlsTestClient.Conn late = login(g, "alice", "tablet");
+    for (TlsTestClient.Conn conn : java.util.List.of(alice, bob, late)) {
+      ClientFrame goAway = conn.next(ClientFrame::isSetGoAway);
+      assertThat(goAway.getGoAway().getReason()).isEqualTo(io.presenter.protocol.client.thrift.GoAwayReason.DRAINING);
+      assertThat(goAway.getGoAway().getRetryAfterMillis()).isEqualTo(1000);
+      assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    }
+    drained.get(15, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(g.metrics().connections().get()).isZero();
+    assertThat(g.metrics().closedCount(CloseReason.DRAINING)).isEqualTo(3);
+  }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.presenter.gateway.drain.DrainController;
 import io.presenter.gateway.metrics.CloseReason;
 import io.presenter.gateway.metrics.GatewayMetrics;
 import io.presenter.gateway.relay.RelaySession;
@@ -47,15 +48,17 @@ public final class AuthHandler extends ByteToMessageDecoder {
   private final TokenVerifier tokens;
   private final Router router;
   private final GatewayMetrics metrics;
+  private final DrainController drain;
   private ScheduledFuture<?> timeout;
   private boolean done;
   private boolean countedPending;
 
-  public AuthHandler(AuthSettings settings, TokenVerifier tokens, Router router, GatewayMetrics metrics) {
+  public AuthHandler(AuthSettings settings, TokenVerifier tokens, Router router, GatewayMetrics metrics, DrainController drain) {
     this.settings = settings;
     this.tokens = tokens;
     this.router = router;
     this.metrics = metrics;
+    this.drain = drain;
   }
 
   @Override
@@ -127,6 +130,7 @@ public final class AuthHandler extends ByteToMessageDecoder {
     session.start(ok -> {
       if (ok && ctx.channel().isActive()) {
         metrics.authOk();
+        drain.register(session, ctx.channel());
         ctx.pipeline().addAfter(ctx.name(), "relay", session.clientHandler());
         ctx.pipeline().remove(this); // hands any bytes read after the auth frame to the relay
         ctx.channel().config().setAutoRead(true);

@@ -31,7 +31,10 @@ public record GatewayConfig(
     Limits limits,
     Backend backend,
     int muxMaxFrameSize,
-    int muxInitialStreamWindow) {
+    int muxInitialStreamWindow,
+    Drain drain) {
+
+  public record Drain(Duration window, Duration quietPeriod, Duration deadline, Duration retryAfter) {}
 
   public record Limits(
       int maxConnections, int maxConnectionsPerIp, int maxConcurrentHandshakes, int maxPendingAuth, Duration handshakeTimeout) {}
@@ -89,6 +92,11 @@ public record GatewayConfig(
             backend.getDuration("reconnect-backoff-max"),
             backend.getDuration("reroute-timeout")),
         c.getInt("mux.max-frame-size"),
-        c.getInt("mux.initial-stream-window"));
+        c.getInt("mux.initial-stream-window"),
+        new Drain(
+            c.getDuration("drain.window"),
+            c.getDuration("drain.quiet-period"),
+            c.getDuration("drain.deadline"),
+            c.getDuration("drain.retry-after")));
   }
 }

@@ -17,6 +17,7 @@ public final class ConnectionLimits {
   private final GatewayMetrics metrics;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
   private volatile boolean draining;
+  private volatile long lastAdmittedNanos;
 
   public ConnectionLimits(GatewayConfig.Limits limits, GatewayMetrics metrics) {
     this.limits = limits;
@@ -40,6 +41,7 @@ public final class ConnectionLimits {
       return CloseReason.TOO_MANY_FROM_IP;
     }
     metrics.connections().incrementAndGet();
+    lastAdmittedNanos = System.nanoTime();
     return null;
   }
 
@@ -55,6 +57,11 @@ public final class ConnectionLimits {
 
   public long handshakeTimeoutMillis() {
     return limits.handshakeTimeout().toMillis();
+  }
+
+  /** When the last connection was admitted (System.nanoTime), 0 if none yet. */
+  public long lastAdmittedNanos() {
+    return lastAdmittedNanos;
   }
 
   public boolean isDraining() {

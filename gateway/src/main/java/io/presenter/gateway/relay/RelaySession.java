@@ -351,6 +351,38 @@ public final class RelaySession {
     }
   }
 
+  /**
+   * Asks the client to reconnect elsewhere (the gateway is draining): GoAway(DRAINING) with a
+   * retry hint, written between two server frames (waiting up to 2 s for a boundary), then the
+   * stream and the connection close. Safe from any thread.
+   */
+  public void goAway(int retryAfterMillis) {
+    onClientLoop(() -> tryGoAway(retryAfterMillis, 0));
+  }
+
+  private void tryGoAway(int retryAfterMillis, int attempt) {
+    if (closed || !client.isActive()) {
+      return;
+    }
+    // Wait (bounded) for a frame boundary, and for the server's first answer: GoAway comes after AuthOk.
+    if ((!fromServer.atBoundary() || !serverSpoke) && attempt < 40) {
+      client.eventLoop().schedule(() -> tryGoAway(retryAfterMillis, attempt + 1), 50, TimeUnit.MILLISECONDS);
+      return;
+    }
+    closed = true;
+    releaseHeld();
+    metrics.closed(CloseReason.DRAINING);
+    if (stream != null && stream.isOpen()) {
+      stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, "gateway draining");
+    }
+    if (fromServer.atBoundary()) {
+      client.writeAndFlush(ClientFrames.encode(client.alloc(), ClientFrames.goAway(GoAwayReason.DRAINING, retryAfterMillis)))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      client.close();
+    }
+  }
+
   private void releaseHeld() {
     if (held != null) {
       held.forEach(ByteBuf::release);

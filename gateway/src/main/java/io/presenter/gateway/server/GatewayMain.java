@@ -3,7 +3,7 @@ package io.presenter.gateway.server;
 import io.presenter.gateway.config.GatewayConfig;
 import io.presenter.protocol.process.ProcessMain;
 
-/** {@code gateway --config FILE}: runs one gateway until SIGTERM/Ctrl-C. */
+/** {@code gateway --config FILE}: runs one gateway until SIGTERM/Ctrl-C, then drains and stops. */
 public final class GatewayMain {
   private static final String USAGE =
       """
@@ -16,6 +16,13 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
-    ProcessMain.run(args, USAGE, config -> new GatewayServer(GatewayConfig.load(config)).start());
+    ProcessMain.run(args, USAGE, config -> {
+      GatewayServer gateway = new GatewayServer(GatewayConfig.load(config)).start();
+      // SIGTERM drains first (clients move, spread over the drain window), then stops.
+      return () -> {
+        gateway.drain().join();
+        gateway.close();
+      };
+    });
   }
 }

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.presenter.gateway.auth.AuthHandler;
 import io.presenter.gateway.auth.AuthSettings;
+import io.presenter.gateway.drain.DrainController;
 import io.presenter.gateway.limits.ConnectionLimits;
 import io.presenter.gateway.limits.ConnectionTracker;
 import io.presenter.gateway.metrics.CloseReason;
@@ -31,14 +32,18 @@ final class GatewayPipeline extends ChannelInitializer<Channel> {
   private final AuthSettings auth;
   private final TokenVerifier tokens;
   private final Router router;
+  private final DrainController drain;
 
-  GatewayPipeline(ConnectionLimits limits, GatewayMetrics metrics, SslContext tls, AuthSettings auth, TokenVerifier tokens, Router router) {
+  GatewayPipeline(
+      ConnectionLimits limits, GatewayMetrics metrics, SslContext tls, AuthSettings auth, TokenVerifier tokens, Router router,
+      DrainController drain) {
     this.limits = limits;
     this.metrics = metrics;
     this.tls = tls;
     this.auth = auth;
     this.tokens = tokens;
     this.router = router;
+    this.drain = drain;
   }
 
   @Override
@@ -53,7 +58,7 @@ final class GatewayPipeline extends ChannelInitializer<Channel> {
     addTls(ch);
     // After TLS: SslHandler fires its handshake events towards the tail.
     ch.pipeline().addLast(TRACKER, new ConnectionTracker(limits, metrics, ip));
-    ch.pipeline().addLast(AUTH, new AuthHandler(auth, tokens, router, metrics));
+    ch.pipeline().addLast(AUTH, new AuthHandler(auth, tokens, router, metrics, drain));
   }
 
   private void addTls(Channel ch) {

@@ -14,6 +14,7 @@ import io.presenter.gateway.backend.BackendPool;
 import io.presenter.gateway.backend.BackendPools;
 import io.presenter.gateway.backend.BackendSettings;
 import io.presenter.gateway.config.GatewayConfig;
+import io.presenter.gateway.drain.DrainController;
 import io.presenter.gateway.limits.ConnectionLimits;
 import io.presenter.gateway.metrics.GatewayMetrics;
 import io.presenter.gateway.metrics.PeriodicStatsLog;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
@@ -54,6 +56,7 @@ public final class GatewayServer implements AutoCloseable {
   private EventLoopGroup workerGroup;
   private Channel listener;
   private AdminHttpServer admin;
+  private DrainController drain;
 
   public GatewayServer(GatewayConfig config) {
     this.config = config;
@@ -88,12 +91,17 @@ public final class GatewayServer implements AutoCloseable {
 
     TokenVerifier tokens = new TokenVerifier(TokenKeys.load(Path.of(config.tokenKeyFile())), config.tokenClockSkew(), Clock.systemUTC());
     limits = new ConnectionLimits(config.limits(), metrics);
+    GatewayConfig.Drain d = config.drain();
+    drain = new DrainController(
+        new DrainController.Settings(d.window().toMillis(), d.quietPeriod().toMillis(), d.deadline().toMillis(), (int) d.retryAfter().toMillis()),
+        limits, metrics, bossGroup.next());
+    meters.gauge("presenter.gateway.draining", drain, c -> c.isDraining() ? 1 : 0);
     GatewayPipeline pipeline =
         new GatewayPipeline(
             limits, metrics,
             GatewayTls.serverContext(config.tlsCertFile(), config.tlsKeyFile(), config.ticketKeys()),
             new AuthSettings(config.maxAuthFrameBytes(), config.authTimeout().toMillis(), b.rerouteTimeout().toMillis()),
-            tokens, router);
+            tokens, router, drain);
     listener =
         new ServerBootstrap()
             .group(bossGroup, workerGroup)
@@ -105,6 +113,14 @@ public final class GatewayServer implements AutoCloseable {
             .sync()
             .channel();
     admin = new AdminHttpServer(config.adminHost(), config.adminPort(), meters::scrape, this::isReady);
+    admin.route("/drain", exchange -> {
+      if ("POST".equals(exchange.getRequestMethod())) {
+        drain();
+        AdminHttpServer.respond(exchange, 202, "application/json", drain.status());
+      } else {
+        AdminHttpServer.respond(exchange, 200, "application/json", drain.status());
+      }
+    });
     admin.start();
     bossGroup.next().scheduleAtFixedRate(new PeriodicStatsLog(metrics), 60, 60, TimeUnit.SECONDS);
     log.info("gateway {} listening on {} ({} transport), admin on {}", config.id(), port(), transport, admin.port());
@@ -126,9 +142,18 @@ public final class GatewayServer implements AutoCloseable {
     meters.gauge("presenter.gateway.backend.streams", pools, p -> p.pools().values().stream().mapToInt(BackendPool::streams).sum());
   }
 
+  /**
+   * Starts draining (idempotent): clients are asked to move, spread over the drain window; the
+   * future completes when none is left and none arrived for the quiet period, or at the deadline.
+   */
+  public CompletableFuture<Void> drain() {
+    return drain.drain();
+  }
+
   /** Ready when ZooKeeper is connected, the ring is known and at least one backend connection is up. */
   public boolean isReady() {
-    return curator.getZookeeperClient().isConnected() && !view.ring().isEmpty() && pools.anyLive();
+    return !drain.isDraining()
+        && curator.getZookeeperClient().isConnected() && !view.ring().isEmpty() && pools.anyLive();
   }
 
   public int port() {

@@ -1,0 +1,100 @@
+package io.presenter.gateway.drain;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.presenter.gateway.limits.ConnectionLimits;
+import io.presenter.gateway.metrics.GatewayMetrics;
+import io.presenter.gateway.relay.RelaySession;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scale-in for one gateway. {@link #drain()} keeps serving (late clients with stale DNS are still
+ * accepted) and asks every connected client to move with a GoAway, each at a random moment of
+ * the drain window so the rest of the fleet sees no handshake storm; a client arriving during
+ * the drain is asked at a random moment of what is left of the window. The drain is done when no
+ * connection is left and none arrived for the quiet period, or at the hard deadline.
+ */
+public final class DrainController {
+  private static final Logger log = LoggerFactory.getLogger(DrainController.class);
+
+  /** Drain timing, from the gateway config's {@code drain} section. */
+  public record Settings(long windowMillis, long quietMillis, long deadlineMillis, int retryAfterMillis) {}
+
+  private final Settings settings;
+  private final ConnectionLimits limits;
+  private final GatewayMetrics metrics;
+  private final EventExecutor timer;
+  private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private volatile long startedNanos;
+  private ScheduledFuture<?> check;
+
+  public DrainController(Settings settings, ConnectionLimits limits, GatewayMetrics metrics, EventExecutor timer) {
+    this.settings = settings;
+    this.limits = limits;
+    this.metrics = metrics;
+    this.timer = timer;
+  }
+
+  /** Tracks an authenticated session until its connection closes; asks it to go if draining. */
+  public void register(RelaySession session, io.netty.channel.Channel client) {
+    sessions.add(session);
+    client.closeFuture().addListener(f -> sessions.remove(session));
+    if (isDraining()) {
+      scheduleGoAway(session, remainingWindowMillis());
+    }
+  }
+
+  public boolean isDraining() {
+    return startedNanos != 0;
+  }
+
+  /** Completes when the gateway may exit. Idempotent. */
+  public synchronized CompletableFuture<Void> drain() {
+    if (isDraining()) {
+      return drained;
+    }
+    startedNanos = System.nanoTime();
+    limits.setDraining(true);
+    log.info("draining {} sessions over {} ms", sessions.size(), settings.windowMillis());
+    for (RelaySession session : sessions) {
+      scheduleGoAway(session, settings.windowMillis());
+    }
+    check = timer.scheduleAtFixedRate(this::checkDone, 100, 100, TimeUnit.MILLISECONDS);
+    return drained;
+  }
+
+  private void scheduleGoAway(RelaySession session, long withinMillis) {
+    long delay = withinMillis <= 0 ? 0 : ThreadLocalRandom.current().nextLong(withinMillis + 1);
+    timer.schedule(() -> session.goAway(settings.retryAfterMillis()), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private long remainingWindowMillis() {
+    return settings.windowMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+
+  private void checkDone() {
+    long now = System.nanoTime();
+    boolean idle =
+        metrics.connections().get() == 0
+            && TimeUnit.NANOSECONDS.toMillis(now - Math.max(startedNanos, limits.lastAdmittedNanos())) >= settings.quietMillis();
+    boolean overdue = TimeUnit.NANOSECONDS.toMillis(now - startedNanos) >= settings.deadlineMillis();
+    if (idle || overdue) {
+      check.cancel(false);
+      log.info("drain {}: {} connections left", idle ? "complete" : "deadline reached", metrics.connections().get());
+      drained.complete(null);
+    }
+  }
+
+  /** For the admin endpoint: draining or not, connections left. */
+  public String status() {
+    return "{\"draining\":" + isDraining() + ",\"drained\":" + drained.isDone()
+        + ",\"connections\":" + metrics.connections().get() + "}\n";
+  }
+}
