@@ -292,4 +292,36 @@ class GatewayTest {
     assertThat(g.metrics().connections().get()).isZero();
     assertThat(g.metrics().closedCount(CloseReason.DRAINING)).isEqualTo(3);
   }
+
+  @Test
+  void gatewaysPublishWeightsThatFollowLoadAndDropToZeroOnDrain() throws Exception {
+    Map<String, Object> small = Map.of("presenter.gateway.limits.max-connections", 10, "presenter.gateway.weights.interval", "200ms");
+    GatewayServer busy = gateways.start("gw-busy", small);
+    GatewayServer idle = gateways.start("gw-idle", small);
+    awaitReady(busy);
+    awaitReady(idle);
+    login(busy, "alice", "phone");
+    login(busy, "bob", "phone");
+    login(busy, "alice", "tablet");
+    org.apache.curator.framework.CuratorFramework zookeeper = zk.newClient();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> read = id -> {
+      try {
+        return json.readTree(zookeeper.getData().forPath("/presenter/gateways/" + id));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(read.apply("gw-busy").get("connections").asInt()).isEqualTo(3);
+      assertThat(read.apply("gw-idle").get("weight").asInt()).isGreaterThan(read.apply("gw-busy").get("weight").asInt());
+    });
+    assertThat(read.apply("gw-idle").get("address").asText()).isEqualTo("127.0.0.1:" + idle.port());
+
+    busy.drain();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(read.apply("gw-busy").get("weight").asInt()).isZero();
+      assertThat(read.apply("gw-busy").get("state").asText()).isEqualTo("draining");
+    });
+  }
 }

@@ -32,7 +32,10 @@ public record GatewayConfig(
     Backend backend,
     int muxMaxFrameSize,
     int muxInitialStreamWindow,
-    Drain drain) {
+    Drain drain,
+    Weights weights) {
+
+  public record Weights(String advertisedAddress, String path, Duration interval) {}
 
   public record Drain(Duration window, Duration quietPeriod, Duration deadline, Duration retryAfter) {}
 
@@ -97,6 +100,7 @@ public record GatewayConfig(
             c.getDuration("drain.window"),
             c.getDuration("drain.quiet-period"),
             c.getDuration("drain.deadline"),
-            c.getDuration("drain.retry-after")));
+            c.getDuration("drain.retry-after")),
+        new Weights(c.getString("weights.advertised-address"), c.getString("weights.path"), c.getDuration("weights.interval")));
   }
 }

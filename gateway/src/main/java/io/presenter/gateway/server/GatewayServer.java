@@ -20,6 +20,8 @@ import io.presenter.gateway.metrics.GatewayMetrics;
 import io.presenter.gateway.metrics.PeriodicStatsLog;
 import io.presenter.gateway.routing.Router;
 import io.presenter.gateway.tls.GatewayTls;
+import io.presenter.gateway.weight.WeightCalculator;
+import io.presenter.gateway.weight.ZooKeeperWeightPublisher;
 import io.presenter.protocol.admin.AdminHttpServer;
 import io.presenter.protocol.mux.MuxConfig;
 import io.presenter.protocol.ring.MembershipView;
@@ -57,6 +59,7 @@ public final class GatewayServer implements AutoCloseable {
   private Channel listener;
   private AdminHttpServer admin;
   private DrainController drain;
+  private ZooKeeperWeightPublisher weights;
 
   public GatewayServer(GatewayConfig config) {
     this.config = config;
@@ -112,6 +115,12 @@ public final class GatewayServer implements AutoCloseable {
             .bind(new InetSocketAddress(config.bindHost(), config.port()))
             .sync()
             .channel();
+    GatewayConfig.Weights w = config.weights();
+    String address = w.advertisedAddress().isEmpty() ? "127.0.0.1:" + port() : w.advertisedAddress();
+    weights = new ZooKeeperWeightPublisher(curator, w.path(), config.id(), address,
+        new WeightCalculator(config.limits().maxConnections()), () -> metrics.connections().get(), drain::isDraining);
+    weights.start(bossGroup.next(), w.interval().toMillis());
+    meters.gauge("presenter.gateway.weight", weights, ZooKeeperWeightPublisher::lastWeight);
     admin = new AdminHttpServer(config.adminHost(), config.adminPort(), meters::scrape, this::isReady);
     admin.route("/drain", exchange -> {
       if ("POST".equals(exchange.getRequestMethod())) {
@@ -147,7 +156,14 @@ public final class GatewayServer implements AutoCloseable {
    * future completes when none is left and none arrived for the quiet period, or at the deadline.
    */
   public CompletableFuture<Void> drain() {
-    return drain.drain();
+    CompletableFuture<Void> done = drain.drain();
+    weights.publish(); // weight 0 right away: out of DNS first
+    return done;
+  }
+
+  /** The weight last published to ZooKeeper (0..100), -1 before the first. */
+  public int publishedWeight() {
+    return weights.lastWeight();
   }
 
   /** Ready when ZooKeeper is connected, the ring is known and at least one backend connection is up. */
@@ -186,6 +202,13 @@ public final class GatewayServer implements AutoCloseable {
     }
     if (admin != null) {
       admin.close();
+    }
+    if (weights != null) {
+      try {
+        weights.close();
+      } catch (Exception e) {
+        log.warn("cannot remove the weight node: {}", e.toString());
+      }
     }
     if (view != null) {
       view.close();
