@@ -24,7 +24,7 @@ public final class Ownership implements MembershipListener {
   private final String selfId;
   private final MembershipView view;
   private final CoupleRegistry couples;
-  private final AtomicLong movedStreams = new AtomicLong();
+  private final AtomicLong movedCouples = new AtomicLong();
   private volatile boolean connected = true;
   private volatile boolean leaving;
 
@@ -54,7 +54,7 @@ public final class Ownership implements MembershipListener {
 
   /** Couples evicted because they moved (ring change, session trouble or drain), for metrics. */
   public long movedCouples() {
-    return movedStreams.get();
+    return movedCouples.get();
   }
 
   /**
@@ -79,7 +79,7 @@ public final class Ownership implements MembershipListener {
     int n =
         couples.evictIf(
             coupleId -> !owns(coupleId), CloseReason.MOVED, ring.version(), "couple moved under ring " + ring.version());
-    movedStreams.addAndGet(n);
+    movedCouples.addAndGet(n);
     if (n > 0) {
       log.info("ring {} moved {} couples away from {}", ring.version(), n, selfId);
     }
@@ -99,6 +99,6 @@ public final class Ownership implements MembershipListener {
   }
 
   private void evictAll(CloseReason reason, String message) {
-    movedStreams.addAndGet(couples.evictIf(c -> true, reason, view.ring().version(), message));
+    movedCouples.addAndGet(couples.evictIf(c -> true, reason, view.ring().version(), message));
   }
 }

@@ -118,10 +118,7 @@ public final class ChatServer implements AutoCloseable {
       throw new IllegalStateException("could not register in ZooKeeper");
     }
     // Serve only once our own view of the ring includes us, or the first clients bounce as MOVED.
-    long deadline = System.nanoTime() + config.zookeeperConnectionTimeout().toNanos();
-    while (view.ring().member(config.id()) == null && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitUntil(() -> view.ring().member(config.id()) != null, config.zookeeperConnectionTimeout());
     log.info("chat server {} up: mux {}, direct {}, admin {}, {} transport", config.id(), muxPort, clientPort, admin.port(), transport);
     return this;
   }
@@ -203,10 +200,14 @@ public final class ChatServer implements AutoCloseable {
       ownership.prepareLeave();
     }
     closeQuietly(registration); // leave the ring first, so the hand-over goes to the new owners
-    awaitOwnRingExit(Duration.ofSeconds(2));
+    if (view != null) {
+      // So that the DRAINING closes below carry the ring without this server.
+      awaitUntil(() -> view.ring().member(config.id()) == null, Duration.ofSeconds(2));
+    }
     if (ownership != null) {
       ownership.leave();
-      awaitSessionsClosed(drain); // the GoAways/Closes must be written before the loops stop
+      // The GoAways/Closes must be written before the event loops stop.
+      awaitUntil(() -> metrics == null || metrics.sessions() == 0, drain);
     }
     listeners.close().awaitUninterruptibly(drain.toMillis());
     if (workerGroup != null) {
@@ -224,25 +225,13 @@ public final class ChatServer implements AutoCloseable {
     log.info("chat server {} stopped", config.id());
   }
 
-  private void awaitSessionsClosed(Duration timeout) {
+  /**
+   * Waits until {@code condition} holds or {@code timeout} passes, polling: used only at start and
+   * stop, where the events it waits for (a ZooKeeper view, sessions closing) have no future to join.
+   */
+  private static void awaitUntil(java.util.function.BooleanSupplier condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (metrics != null && metrics.sessions() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  /** Waits (bounded) until this server's own view no longer lists it, so DRAINING carries the new ring. */
-  private void awaitOwnRingExit(Duration timeout) {
-    if (view == null) {
-      return;
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (view.ring().member(config.id()) != null && System.nanoTime() < deadline) {
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {

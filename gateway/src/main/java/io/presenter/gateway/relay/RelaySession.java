@@ -71,14 +71,6 @@ public final class RelaySession {
     return clientSide;
   }
 
-  Channel client() {
-    return client;
-  }
-
-  MuxStreamChannel stream() {
-    return switching ? null : stream;
-  }
-
   /**
    * Opens the first stream. {@code opened} runs on the client's loop with true once relaying can
    * start, false if no chat server could take the client (an error frame was already sent).
@@ -336,15 +328,24 @@ public final class RelaySession {
     if (closed) {
       return;
     }
+    end(reason, GoAwayReason.MOVED, 0, why);
+  }
+
+  /**
+   * Ends the session from the gateway's side: the stream closes as CLIENT_GONE, and the client gets
+   * a GoAway if the relayed server bytes end at a frame boundary (otherwise a GoAway would corrupt
+   * its stream, so it is only closed).
+   */
+  private void end(CloseReason counted, GoAwayReason reason, int retryAfterMillis, String why) {
     closed = true;
     releaseHeld();
-    metrics.closed(reason);
+    metrics.closed(counted);
     log.debug("closing client {}: {}", client.remoteAddress(), why);
     if (stream != null && stream.isOpen()) {
-      stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, null);
+      stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, why);
     }
     if (fromServer.atBoundary()) {
-      client.writeAndFlush(ClientFrames.encode(client.alloc(), ClientFrames.goAway(GoAwayReason.MOVED, 0)))
+      client.writeAndFlush(ClientFrames.encode(client.alloc(), ClientFrames.goAway(reason, retryAfterMillis)))
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       client.close();
@@ -369,18 +370,7 @@ public final class RelaySession {
       client.eventLoop().schedule(() -> tryGoAway(retryAfterMillis, attempt + 1), 50, TimeUnit.MILLISECONDS);
       return;
     }
-    closed = true;
-    releaseHeld();
-    metrics.closed(CloseReason.DRAINING);
-    if (stream != null && stream.isOpen()) {
-      stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, "gateway draining");
-    }
-    if (fromServer.atBoundary()) {
-      client.writeAndFlush(ClientFrames.encode(client.alloc(), ClientFrames.goAway(GoAwayReason.DRAINING, retryAfterMillis)))
-          .addListener(ChannelFutureListener.CLOSE);
-    } else {
-      client.close();
-    }
+    end(CloseReason.DRAINING, GoAwayReason.DRAINING, retryAfterMillis, "gateway draining");
   }
 
   private void releaseHeld() {
