@@ -39,6 +39,7 @@ public final class LocalCluster implements AutoCloseable {
   private LocalCertificates.Files3 certs;
   private final List<ChatServer> chats = new ArrayList<>();
   private final List<GatewayServer> gateways = new ArrayList<>();
+  private final Map<String, Object> gatewaySettings = new HashMap<>();
 
   public LocalCluster(Path dataDir, int chatServers, int gateways, int firstGatewayPort) {
     this(dataDir, chatServers, gateways, firstGatewayPort, -1);
@@ -56,6 +57,16 @@ public final class LocalCluster implements AutoCloseable {
     this.gatewayCount = gateways;
     this.firstGatewayPort = firstGatewayPort;
     this.directPort = directPort;
+  }
+
+  /**
+   * Settings for every gateway, on top of the local ones (e.g. {@code
+   * presenter.gateway.drain.window}); call before {@link #start()}. CONFIG_FORCE_ environment
+   * variables still win, as in production.
+   */
+  public LocalCluster gatewaySettings(Map<String, Object> settings) {
+    gatewaySettings.putAll(settings);
+    return this;
   }
 
   public LocalCluster start() throws Exception {
@@ -123,7 +134,7 @@ public final class LocalCluster implements AutoCloseable {
     s.put("presenter.chat.tokens.key-file", keyFile.toString());
     s.put("presenter.chat.store.data-dir", dataDir.resolve("store").toString());
     s.put("presenter.chat.drain-timeout", "3s");
-    return ChatServerConfig.from(ConfigFactory.parseMap(s).withFallback(ConfigFactory.defaultReference()).resolve());
+    return ChatServerConfig.from(withOverrides(s));
   }
 
   private GatewayConfig gatewayConfig(String id, int port) {
@@ -136,7 +147,16 @@ public final class LocalCluster implements AutoCloseable {
     s.put("presenter.gateway.tokens.key-file", keyFile.toString());
     s.put("presenter.gateway.tls.cert-file", certs.certificate().toString());
     s.put("presenter.gateway.tls.key-file", certs.privateKey().toString());
-    return GatewayConfig.from(ConfigFactory.parseMap(s).withFallback(ConfigFactory.defaultReference()).resolve());
+    s.putAll(gatewaySettings);
+    return GatewayConfig.from(withOverrides(s));
+  }
+
+  /** The local settings over the defaults, under CONFIG_FORCE_ environment overrides. */
+  private static com.typesafe.config.Config withOverrides(Map<String, Object> local) {
+    return ConfigFactory.systemEnvironmentOverrides()
+        .withFallback(ConfigFactory.parseMap(local))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
   }
 
   /** {@code <data-dir>/local.json}: where everything is, for scripts and the load harness. */

@@ -13,6 +13,7 @@ public final class Presenter {
         local        a whole cluster on loopback: ZooKeeper, chat servers, gateways
         gateway      run one gateway (production)
         chat-server  run one chat server (production)
+        drain        drain a gateway through its admin endpoint and wait until it is done
         token        mint an auth token (JWT) for a user of a couple
         bench        benchmark a gateway or a chat server's direct port: handshakes, memory, relay latency
         chat         an interactive terminal chat client (built on the Java SDK)
@@ -33,6 +34,7 @@ public final class Presenter {
         case "gateway" -> GatewayMain.main(rest);
         case "chat-server" -> ChatServerMain.main(rest);
         case "token" -> TokenCommand.run(rest);
+        case "drain" -> DrainCommand.run(rest);
         case "bench" -> BenchCommand.run(rest);
         case "chat" -> ChatCommand.run(rest);
         case "loadtest" -> LoadtestCommand.run(rest);

@@ -149,6 +149,14 @@ class DeployFilesTest {
     assertThat(at(gwContainer, "livenessProbe", "httpGet", "path")).isEqualTo("/healthz");
     assertThat(at(gwContainer, "readinessProbe", "httpGet", "port")).isEqualTo("admin");
     assertThat(envFieldRef(gwContainer, "CONFIG_FORCE_presenter_gateway_id")).isEqualTo("metadata.name");
+    // preStop drains and waits, and its wait fits in the grace period with the stop after it.
+    @SuppressWarnings("unchecked")
+    List<String> preStop = (List<String>) at(gwContainer, "lifecycle", "preStop", "exec", "command");
+    assertThat(preStop).containsSubsequence("drain", "--wait");
+    String wait = preStop.get(preStop.indexOf("--wait") + 1);
+    assertThat(wait).endsWith("s");
+    assertThat(Integer.parseInt(wait.substring(0, wait.length() - 1)))
+        .isLessThan((Integer) at(gwPod, "terminationGracePeriodSeconds"));
     assertThat(at(object(objects, "Service", "presenter-gateway"), "spec", "ports", 0, "port")).isEqualTo(443);
 
     Map<String, Object> chat = object(objects, "StatefulSet", "presenter-chat");

@@ -66,6 +66,7 @@ public final class ChatServer implements AutoCloseable {
   private AdminHttpServer admin;
   private int muxPort;
   private int clientPort = -1;
+  private volatile long drainStartedNanos;
 
   public ChatServer(ChatServerConfig config) {
     this.config = config;
@@ -87,6 +88,8 @@ public final class ChatServer implements AutoCloseable {
     meters.gauge("presenter.chat.couples.owned", couples, CoupleRegistry::size);
     meters.gauge("presenter.chat.ring.version", view, v -> v.ring().version());
     meters.gauge("presenter.chat.ring.members", view, v -> v.ring().size());
+    meters.gauge("presenter.chat.zookeeper.connected", curator, c -> c.getZookeeperClient().isConnected() ? 1 : 0);
+    meters.gauge("presenter.chat.draining", this, s -> s.drainStartedNanos != 0 ? 1 : 0);
     meters.more().counter("presenter.chat.moved", java.util.List.of(), ownership, Ownership::movedCouples);
 
     TokenVerifier tokens =
@@ -137,9 +140,10 @@ public final class ChatServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
-  /** Ready when the ring is known, this server is on it and ZooKeeper is connected. */
+  /** Ready when the ring is known, this server is on it, ZooKeeper is connected and it is not draining. */
   public boolean isReady() {
-    return view != null
+    return drainStartedNanos == 0
+        && view != null
         && curator.getZookeeperClient().isConnected()
         && view.ring().member(config.id()) != null;
   }
@@ -196,6 +200,7 @@ public final class ChatServer implements AutoCloseable {
   @Override
   public void close() {
     Duration drain = config.drainTimeout();
+    drainStartedNanos = System.nanoTime();
     if (ownership != null) {
       ownership.prepareLeave();
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ public final class DrainController {
   private final EventExecutor timer;
   private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final LongAdder goAwaysSent = new LongAdder();
   private volatile long startedNanos;
   private ScheduledFuture<?> check;
 
@@ -72,7 +74,10 @@ public final class DrainController {
 
   private void scheduleGoAway(RelaySession session, long withinMillis) {
     long delay = withinMillis <= 0 ? 0 : ThreadLocalRandom.current().nextLong(withinMillis + 1);
-    timer.schedule(() -> session.goAway(settings.retryAfterMillis()), delay, TimeUnit.MILLISECONDS);
+    timer.schedule(() -> {
+      goAwaysSent.increment();
+      session.goAway(settings.retryAfterMillis());
+    }, delay, TimeUnit.MILLISECONDS);
   }
 
   private long remainingWindowMillis() {
@@ -92,9 +97,25 @@ public final class DrainController {
     }
   }
 
+  /** Seconds since the drain started (0 when not draining): the "drain stuck" alert watches it. */
+  public double drainingSeconds() {
+    long started = startedNanos;
+    return started == 0 ? 0 : (System.nanoTime() - started) / 1e9;
+  }
+
+  public boolean isDrained() {
+    return drained.isDone();
+  }
+
+  /** GoAway(DRAINING) frames asked of sessions so far. */
+  public long goAwaysSent() {
+    return goAwaysSent.sum();
+  }
+
   /** For the admin endpoint: draining or not, connections left. */
   public String status() {
     return "{\"draining\":" + isDraining() + ",\"drained\":" + drained.isDone()
-        + ",\"connections\":" + metrics.connections().get() + "}\n";
+        + ",\"connections\":" + metrics.connections().get() + ",\"goaways\":" + goAwaysSent()
+        + ",\"seconds\":" + Math.round(drainingSeconds()) + "}\n";
   }
 }

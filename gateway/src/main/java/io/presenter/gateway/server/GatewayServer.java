@@ -99,6 +99,9 @@ public final class GatewayServer implements AutoCloseable {
         new DrainController.Settings(d.window().toMillis(), d.quietPeriod().toMillis(), d.deadline().toMillis(), (int) d.retryAfter().toMillis()),
         limits, metrics, bossGroup.next());
     meters.gauge("presenter.gateway.draining", drain, c -> c.isDraining() ? 1 : 0);
+    meters.gauge("presenter.gateway.drain.elapsed.seconds", drain, DrainController::drainingSeconds);
+    meters.more().counter("presenter.gateway.drain.goaways", java.util.List.of(), drain, DrainController::goAwaysSent);
+    meters.gauge("presenter.gateway.zookeeper.connected", curator, c -> c.getZookeeperClient().isConnected() ? 1 : 0);
     GatewayPipeline pipeline =
         new GatewayPipeline(
             limits, metrics,
