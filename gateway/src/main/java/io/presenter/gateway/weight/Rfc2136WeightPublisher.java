@@ -142,7 +142,7 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
     Message response = exchange(Message.newQuery(Record.newRecord(srvName, Type.SRV, DClass.IN)));
     int rcode = response.getRcode();
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-      throw new IOException("query for " + srvName + " SRV failed: " + Rcode.string(rcode));
+      throw new IOException("the DNS server refused the query for " + srvName + " SRV: " + describe(response));
     }
     List<SRVRecord> own = new ArrayList<>();
     for (Record r : response.getSection(Section.ANSWER)) {
@@ -166,13 +166,19 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
 
   private void send(Update update) throws IOException {
     Message response = exchange(update);
-    int rcode = response.getRcode();
-    if (rcode != Rcode.NOERROR) {
-      String tsigError = response.getTSIG() == null ? "" : " (TSIG " + Rcode.TSIGstring(response.getTSIG().getError()) + ")";
-      throw new IOException("the DNS server refused the update of " + zone + ": " + Rcode.string(rcode) + tsigError);
+    if (response.getRcode() != Rcode.NOERROR) {
+      throw new IOException("the DNS server refused the update of " + zone + ": " + describe(response));
     }
     if (!response.isVerified()) {
       throw new IOException("the DNS server's answer to the update of " + zone + " is not signed with our TSIG key");
     }
+  }
+
+  /** The response code, with the TSIG error (BADSIG, BADKEY, BADTIME) when there is one. */
+  private static String describe(Message response) {
+    String rcode = Rcode.string(response.getRcode());
+    return response.getTSIG() == null || response.getTSIG().getError() == Rcode.NOERROR
+        ? rcode
+        : rcode + ", TSIG " + Rcode.TSIGstring(response.getTSIG().getError());
   }
 }
