@@ -23,9 +23,11 @@ final class TsigKey {
     if (config.keyName().isBlank()) {
       throw new IllegalArgumentException("weights.rfc2136.tsig.key-name is not set");
     }
-    Name algorithm = TSIG.algorithmToName(config.algorithm());
-    if (algorithm == null) {
-      throw new IllegalArgumentException("unknown TSIG algorithm in weights.rfc2136.tsig.algorithm: " + config.algorithm());
+    Name algorithm;
+    try {
+      algorithm = TSIG.algorithmToName(config.algorithm());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown TSIG algorithm in weights.rfc2136.tsig.algorithm: " + config.algorithm(), e);
     }
     try {
       return new TSIG(algorithm, Name.fromString(config.keyName(), Name.root), decode(secret(config)));
