@@ -40,7 +40,7 @@ import org.xbill.DNS.Update;
  * new clients stop choosing it, but keeps its address record: resolvers that cached the SRV set for
  * a TTL still find the gateway, which still serves late clients during its drain. {@link #withdraw()}
  * deletes both. When the advertised host is a name rather than an IP address, the SRV target is
- * that name and no address record is written.
+ * that name (which must name this gateway alone) and no address record is written.
  *
  * <p>Every exchange is over TCP with the configured timeout and is not retried: the next interval
  * is the retry.

@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.Route53ClientBuilder;
+import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
@@ -108,7 +109,7 @@ public final class Route53WeightPublisher implements WeightPublisher {
         .hostedZoneId(hostedZoneId)
         .changeBatch(b -> b
             .comment("presenter gateway " + record.setIdentifier())
-            .changes(c -> c.action(action).resourceRecordSet(record))));
+            .changes(Change.builder().action(action).resourceRecordSet(record).build())));
   }
 
   /** The advertised host as the record's value; it must be an IP address of the record's family. */

@@ -249,7 +249,7 @@ public final class BindExtension implements BeforeAllCallback, AfterAllCallback,
       try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         int candidate = tcp.getLocalPort();
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate))) {
-          return candidate;
+          return udp.getLocalPort();
         } catch (IOException taken) {
           // UDP side in use: next
         }
