@@ -35,7 +35,30 @@ public record GatewayConfig(
     Drain drain,
     Weights weights) {
 
-  public record Weights(String advertisedAddress, String path, Duration interval) {}
+  /**
+   * Weight publishing: the ZooKeeper node (always) and, when enabled, DNS. DNS publishers send only
+   * when the weight or the state changed, and otherwise every {@code refreshEvery} intervals.
+   */
+  public record Weights(
+      String advertisedAddress, String path, Duration interval, int refreshEvery, Rfc2136 rfc2136, Route53 route53) {}
+
+  /** RFC 2136 dynamic updates signed with TSIG (BIND, PowerDNS, Knot, ...). */
+  public record Rfc2136(
+      boolean enabled, String server, String zone, String recordName, Duration ttl, Duration timeout, Tsig tsig) {}
+
+  /** A TSIG key; the secret is one of a base64 literal, an environment variable or a file. */
+  public record Tsig(String keyName, String algorithm, String secret, String secretEnv, String secretFile) {
+    @Override
+    public String toString() { // the secret never reaches a log
+      return "Tsig[keyName=" + keyName + ", algorithm=" + algorithm + ", secret=" + (secret.isEmpty() ? "" : "***")
+          + ", secretEnv=" + secretEnv + ", secretFile=" + secretFile + "]";
+    }
+  }
+
+  /** Amazon Route 53 weighted records; credentials come from the SDK's default provider chain. */
+  public record Route53(
+      boolean enabled, String hostedZoneId, String recordName, String type, Duration ttl, String region, String endpoint,
+      Duration timeout) {}
 
   public record Drain(Duration window, Duration quietPeriod, Duration deadline, Duration retryAfter) {}
 
@@ -101,6 +124,39 @@ public record GatewayConfig(
             c.getDuration("drain.quiet-period"),
             c.getDuration("drain.deadline"),
             c.getDuration("drain.retry-after")),
-        new Weights(c.getString("weights.advertised-address"), c.getString("weights.path"), c.getDuration("weights.interval")));
+        weights(c.getConfig("weights")));
+  }
+
+  private static Weights weights(Config w) {
+    Config dns = w.getConfig("rfc2136");
+    Config tsig = dns.getConfig("tsig");
+    Config r53 = w.getConfig("route53");
+    return new Weights(
+        w.getString("advertised-address"),
+        w.getString("path"),
+        w.getDuration("interval"),
+        w.getInt("refresh-every"),
+        new Rfc2136(
+            dns.getBoolean("enabled"),
+            dns.getString("server"),
+            dns.getString("zone"),
+            dns.getString("record-name"),
+            dns.getDuration("ttl"),
+            dns.getDuration("timeout"),
+            new Tsig(
+                tsig.getString("key-name"),
+                tsig.getString("algorithm"),
+                tsig.getString("secret"),
+                tsig.getString("secret-env"),
+                tsig.getString("secret-file"))),
+        new Route53(
+            r53.getBoolean("enabled"),
+            r53.getString("hosted-zone-id"),
+            r53.getString("record-name"),
+            r53.getString("type"),
+            r53.getDuration("ttl"),
+            r53.getString("region"),
+            r53.getString("endpoint"),
+            r53.getDuration("timeout")));
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,12 @@ public final class DrainController {
   private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final LongAdder goAwaysSent = new LongAdder();
+  /** Longest wait for the weight-0 publication before clients are asked to move anyway. */
+  public static final long OUT_OF_DNS_WAIT_MILLIS = 5_000;
+
   private volatile long startedNanos;
+  /** When the go-aways of the drain window started (0 before): late clients share what is left. */
+  private volatile long goAwaysStartedNanos;
   private ScheduledFuture<?> check;
 
   public DrainController(Settings settings, ConnectionLimits limits, GatewayMetrics metrics, EventExecutor timer) {
@@ -48,7 +54,7 @@ public final class DrainController {
   public void register(RelaySession session, io.netty.channel.Channel client) {
     sessions.add(session);
     client.closeFuture().addListener(f -> sessions.remove(session));
-    if (isDraining()) {
+    if (goAwaysStartedNanos != 0) {
       scheduleGoAway(session, remainingWindowMillis());
     }
   }
@@ -58,18 +64,35 @@ public final class DrainController {
   }
 
   /** Completes when the gateway may exit. Idempotent. */
-  public synchronized CompletableFuture<Void> drain() {
+  public CompletableFuture<Void> drain() {
+    return drain(() -> CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Starts the drain (idempotent): marks the gateway draining, then calls {@code outOfDns} (the
+   * weight-0 publication) and asks the connected clients to move only once it completed, or after
+   * {@link #OUT_OF_DNS_WAIT_MILLIS} at most, so clients that reconnect do not find this gateway in
+   * DNS again. Completes when the gateway may exit.
+   */
+  public synchronized CompletableFuture<Void> drain(Supplier<CompletableFuture<?>> outOfDns) {
     if (isDraining()) {
       return drained;
     }
     startedNanos = System.nanoTime();
     limits.setDraining(true);
+    check = timer.scheduleAtFixedRate(this::checkDone, 100, 100, TimeUnit.MILLISECONDS);
+    outOfDns.get()
+        .orTimeout(OUT_OF_DNS_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+        .whenComplete((ok, failure) -> timer.execute(this::askEveryoneToMove));
+    return drained;
+  }
+
+  private void askEveryoneToMove() {
+    goAwaysStartedNanos = System.nanoTime();
     log.info("draining {} sessions over {} ms", sessions.size(), settings.windowMillis());
     for (RelaySession session : sessions) {
       scheduleGoAway(session, settings.windowMillis());
     }
-    check = timer.scheduleAtFixedRate(this::checkDone, 100, 100, TimeUnit.MILLISECONDS);
-    return drained;
   }
 
   private void scheduleGoAway(RelaySession session, long withinMillis) {
@@ -81,7 +104,7 @@ public final class DrainController {
   }
 
   private long remainingWindowMillis() {
-    return settings.windowMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    return settings.windowMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - goAwaysStartedNanos);
   }
 
   private void checkDone() {

@@ -20,7 +20,11 @@ import io.presenter.gateway.metrics.GatewayMetrics;
 import io.presenter.gateway.metrics.PeriodicStatsLog;
 import io.presenter.gateway.routing.Router;
 import io.presenter.gateway.tls.GatewayTls;
+import io.presenter.gateway.weight.HostPort;
+import io.presenter.gateway.weight.Rfc2136WeightPublisher;
+import io.presenter.gateway.weight.Route53WeightPublisher;
 import io.presenter.gateway.weight.WeightCalculator;
+import io.presenter.gateway.weight.WeightPublishing;
 import io.presenter.gateway.weight.ZooKeeperWeightPublisher;
 import io.presenter.protocol.admin.AdminHttpServer;
 import io.presenter.protocol.mux.MuxConfig;
@@ -59,7 +63,7 @@ public final class GatewayServer implements AutoCloseable {
   private Channel listener;
   private AdminHttpServer admin;
   private DrainController drain;
-  private ZooKeeperWeightPublisher weights;
+  private WeightPublishing weights;
 
   public GatewayServer(GatewayConfig config) {
     this.config = config;
@@ -118,12 +122,8 @@ public final class GatewayServer implements AutoCloseable {
             .bind(new InetSocketAddress(config.bindHost(), config.port()))
             .sync()
             .channel();
-    GatewayConfig.Weights w = config.weights();
-    String address = w.advertisedAddress().isEmpty() ? "127.0.0.1:" + port() : w.advertisedAddress();
-    weights = new ZooKeeperWeightPublisher(curator, w.path(), config.id(), address,
-        new WeightCalculator(config.limits().maxConnections()), () -> metrics.connections().get(), drain::isDraining);
-    weights.start(bossGroup.next(), w.interval().toMillis());
-    meters.gauge("presenter.gateway.weight", weights, ZooKeeperWeightPublisher::lastWeight);
+    weights = startWeightPublishing();
+    meters.gauge("presenter.gateway.weight", weights, WeightPublishing::lastWeight);
     admin = new AdminHttpServer(config.adminHost(), config.adminPort(), meters::scrape, this::isReady);
     admin.route("/drain", exchange -> {
       if ("POST".equals(exchange.getRequestMethod())) {
@@ -137,6 +137,22 @@ public final class GatewayServer implements AutoCloseable {
     bossGroup.next().scheduleAtFixedRate(new PeriodicStatsLog(metrics), 60, 60, TimeUnit.SECONDS);
     log.info("gateway {} listening on {} ({} transport), admin on {}", config.id(), port(), transport, admin.port());
     return this;
+  }
+
+  /** ZooKeeper always (refreshed every interval: it carries the connection count), DNS when enabled. */
+  private WeightPublishing startWeightPublishing() {
+    GatewayConfig.Weights w = config.weights();
+    HostPort address = w.advertisedAddress().isEmpty() ? new HostPort("127.0.0.1", port()) : HostPort.parse(w.advertisedAddress(), -1);
+    WeightPublishing publishing = new WeightPublishing(config.id(), address, new WeightCalculator(config.limits().maxConnections()),
+        () -> metrics.connections().get(), drain::isDraining, WeightPublishing::processCpu, meters);
+    publishing.add(new ZooKeeperWeightPublisher(curator, w.path()), 1);
+    if (w.rfc2136().enabled()) {
+      publishing.add(new Rfc2136WeightPublisher(w.rfc2136()), w.refreshEvery());
+    }
+    if (w.route53().enabled()) {
+      publishing.add(new Route53WeightPublisher(w.route53()), w.refreshEvery());
+    }
+    return publishing.start(w.interval());
   }
 
   private static List<EventLoop> slots(List<EventLoop> loops, int n) {
@@ -159,12 +175,12 @@ public final class GatewayServer implements AutoCloseable {
    * future completes when none is left and none arrived for the quiet period, or at the deadline.
    */
   public CompletableFuture<Void> drain() {
-    CompletableFuture<Void> done = drain.drain();
-    weights.publish(); // weight 0 right away: out of DNS first
-    return done;
+    // Out of DNS first: weight 0 is published (on the publishing thread) before any client is
+    // asked to move.
+    return drain.drain(weights::publishNow);
   }
 
-  /** The weight last published to ZooKeeper (0..100), -1 before the first. */
+  /** The weight of the last publishing round (0..100), -1 before the first. */
   public int publishedWeight() {
     return weights.lastWeight();
   }
@@ -193,6 +209,9 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (weights != null) {
+      weights.close(); // out of ZooKeeper and DNS first, while ZooKeeper is still connected
+    }
     if (listener != null) {
       listener.close().awaitUninterruptibly();
     }
@@ -205,13 +224,6 @@ public final class GatewayServer implements AutoCloseable {
     }
     if (admin != null) {
       admin.close();
-    }
-    if (weights != null) {
-      try {
-        weights.close();
-      } catch (Exception e) {
-        log.warn("cannot remove the weight node: {}", e.toString());
-      }
     }
     if (view != null) {
       view.close();

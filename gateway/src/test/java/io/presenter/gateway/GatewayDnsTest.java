@@ -1,0 +1,115 @@
+package io.presenter.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.presenter.chat.ChatTestCluster;
+import io.presenter.gateway.server.GatewayServer;
+import io.presenter.gateway.testing.BindExtension;
+import io.presenter.protocol.client.ClientFrames;
+import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.protocol.testing.ZooKeeperExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Real gateways (in front of a real chat server and ZooKeeper) publishing their weights to a real
+ * BIND by RFC 2136: what clients resolving {@code _presenter._tcp.presenter.test.} would get.
+ */
+class GatewayDnsTest {
+  @RegisterExtension final ZooKeeperExtension zk = new ZooKeeperExtension();
+  @RegisterExtension final BindExtension bind = new BindExtension();
+
+  @TempDir Path dir;
+  private ChatTestCluster chat;
+  private GatewayTestCluster gateways;
+  private TlsTestClient phones;
+
+  @BeforeEach
+  void start() throws Exception {
+    chat = new ChatTestCluster(zk.connectString(), dir);
+    chat.start("chat-a");
+    gateways = new GatewayTestCluster(zk.connectString(), dir, chat.keyFile());
+    phones = new TlsTestClient(gateways.certs.ca().toFile());
+  }
+
+  @AfterEach
+  void stop() {
+    phones.close();
+    gateways.close();
+    chat.close();
+  }
+
+  private Map<String, Object> rfc2136(String secret) {
+    return Map.of(
+        "presenter.gateway.weights.interval", "200ms",
+        "presenter.gateway.weights.rfc2136.enabled", true,
+        "presenter.gateway.weights.rfc2136.server", bind.server(),
+        "presenter.gateway.weights.rfc2136.zone", BindExtension.ZONE,
+        "presenter.gateway.weights.rfc2136.tsig.key-name", bind.keyName(),
+        "presenter.gateway.weights.rfc2136.tsig.secret", secret);
+  }
+
+  private SRVRecord srvOf(String id) throws Exception {
+    Name target = Name.fromString(id + "." + BindExtension.ZONE);
+    return bind.srv("_presenter._tcp").stream().filter(r -> r.getTarget().equals(target)).findFirst().orElse(null);
+  }
+
+  private double failures(GatewayServer g, String publisher) {
+    return g.meters().get("presenter.gateway.weight.publish.failures").tag("publisher", publisher).counter().count();
+  }
+
+  @Test
+  void aDrainingGatewayLeavesDnsFirstWhileTheOthersStay() throws Exception {
+    GatewayServer a = gateways.start("gw-a", rfc2136(bind.secret()));
+    GatewayServer b = gateways.start("gw-b", rfc2136(bind.secret()));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      assertThat(srvOf("gw-a")).isNotNull();
+      assertThat(srvOf("gw-b")).isNotNull();
+    });
+    assertThat(srvOf("gw-a").getPort()).isEqualTo(a.port());
+    assertThat(srvOf("gw-b").getPort()).isEqualTo(b.port());
+    assertThat(srvOf("gw-a").getWeight()).isEqualTo(a.publishedWeight()).isPositive();
+    assertThat(bind.records("gw-a", Type.A)).hasSize(1);
+
+    a.drain();
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(srvOf("gw-a")).as("draining: out of DNS").isNull());
+    assertThat(srvOf("gw-b")).isNotNull();
+    assertThat(bind.records("gw-a", Type.A)).as("kept for resolvers holding the old SRV set").hasSize(1);
+    assertThat(failures(a, "rfc2136")).isZero();
+    assertThat(failures(a, "zookeeper")).isZero();
+
+    gateways.close();
+    assertThat(bind.srv("_presenter._tcp")).as("stopped gateways withdraw their records").isEmpty();
+    assertThat(bind.records("gw-a", Type.A)).isEmpty();
+  }
+
+  @Test
+  void aDnsServerThatRefusesTheUpdatesDoesNotAffectServing() throws Exception {
+    GatewayServer g = gateways.start("gw-a", rfc2136(Base64.getEncoder().encodeToString(new byte[32])));
+    await().atMost(Duration.ofSeconds(15)).until(g::isReady);
+    await().atMost(Duration.ofSeconds(10)).until(() -> failures(g, "rfc2136") >= 2);
+
+    TlsTestClient.Conn phone = phones.connect(g.port());
+    phone.send(ClientFrames.auth(chat.token("alice", "couple-" + UUID.randomUUID()), "phone", 0, 0));
+    ClientFrame ok = phone.next();
+    assertThat(ok.isSetAuthOk()).as("AuthOk, got %s", ok).isTrue();
+
+    assertThat(g.meters().scrape()).contains("presenter_gateway_weight_publish_failures_total{publisher=\"rfc2136\"}");
+    assertThat(failures(g, "zookeeper")).as("the ZooKeeper node is published regardless").isZero();
+    assertThat(g.publishedWeight()).isPositive();
+    assertThat(bind.srv("_presenter._tcp")).isEmpty();
+  }
+}
