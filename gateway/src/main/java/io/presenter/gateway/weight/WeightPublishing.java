@@ -99,7 +99,10 @@ public final class WeightPublishing implements AutoCloseable {
 
   /** Withdraws every publisher's records (bounded by their timeouts) and stops the thread. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (thread.isShutdown()) {
+      return; // closed before (a gateway may be closed twice)
+    }
     thread.execute(() -> publishers.forEach(GuardedPublisher::withdraw));
     thread.shutdown(); // runs the withdrawal, cancels the periodic rounds
     try {

@@ -28,6 +28,7 @@ class WeightPublishingTest {
     final List<WeightSnapshot> sent = new CopyOnWriteArrayList<>();
     volatile Throwable failure;
     volatile boolean withdrawn;
+    final java.util.concurrent.atomic.AtomicInteger withdrawals = new java.util.concurrent.atomic.AtomicInteger();
 
     Recording(String name) {
       this.name = name;
@@ -52,6 +53,7 @@ class WeightPublishingTest {
     @Override
     public void withdraw() {
       withdrawn = true;
+      withdrawals.incrementAndGet();
     }
   }
 
@@ -124,5 +126,15 @@ class WeightPublishingTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> fine.sent.size() >= 3);
       assertThat(failures("broken")).isGreaterThanOrEqualTo(3);
     }
+  }
+
+  @Test
+  void closingTwiceWithdrawsOnce() {
+    Recording dns = new Recording("dns");
+    WeightPublishing p = publishing().add(dns, 1).start(Duration.ofMillis(20));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !dns.sent.isEmpty());
+    p.close();
+    p.close(); // a gateway closed by a test and again by its cluster
+    assertThat(dns.withdrawals.get()).isEqualTo(1);
   }
 }
