@@ -29,9 +29,14 @@ class ZooKeeperGatewayDirectoryTest {
       try (ZooKeeperGatewayDirectory directory = new ZooKeeperGatewayDirectory(cluster.zookeeperConnect(),
           "/presenter/gateways", List.of(firstAddress), Duration.ofMillis(100))) {
         await().atMost(Duration.ofSeconds(10)).until(() -> directory.entries().size() == 2);
-        Map<InetSocketAddress, Integer> picks = count(directory, 2000);
+        // Both gateways picked, in proportion to what they publish (their weights differ with
+        // the CPU each saw when it published).
+        List<ZooKeeperGatewayDirectory.Entry> seen = directory.entries();
+        Map<InetSocketAddress, Integer> picks = count(directory, 4000);
         assertThat(picks.keySet()).containsExactlyInAnyOrder(firstAddress, secondAddress);
-        assertThat(picks.get(firstAddress)).isBetween(700, 1300);
+        double firstWeight = seen.stream().filter(e -> e.address().equals(firstAddress)).findFirst().orElseThrow().weight();
+        double total = seen.stream().mapToInt(ZooKeeperGatewayDirectory.Entry::weight).sum();
+        assertThat(picks.get(firstAddress) / 4000.0).isCloseTo(firstWeight / total, org.assertj.core.data.Offset.offset(0.1));
 
         first.drain();
         await().atMost(Duration.ofSeconds(10)).until(() -> directory.entries().stream()
