@@ -21,9 +21,8 @@ final class LoadtestCommand {
       """
       usage: presenter loadtest (--local DATA_DIR | --gateways H:P,H:P --ca CA.pem --key-file KEYS.json)
                                 [--couples C] [--ramp R] [--rate M] [--size BYTES|LOW-HIGH] [--duration S]
-                                [--grace S] [--threads T] [--out DIR] [--max-p99 DURATION] [--max-errors N]
-        Simulates C couples (default 100; 2C TLS connections through the Java SDK, at most 9500
-        couples per process) connecting at R connections/s (default 500), each gateway of the list
+                                [--grace S] [--threads T] [--workers N] [--out DIR] [--max-p99 DURATION] [--max-errors N]
+        Simulates C couples (default 100; 2C TLS connections through the Java SDK) connecting at R connections/s (default 500), each gateway of the list
         in turn like DNS round-robin. --local reads the gateways, CA and token key from
         DATA_DIR/local.json (written by presenter local). In every couple user a sends M
         messages/s (default 1; open loop: latency counts from the intended send time) of BYTES
@@ -36,14 +35,18 @@ final class LoadtestCommand {
         Prints progress and a summary, writes DIR/report.json and DIR/report.html (default
         DIR: loadtest-report). Exits 1 if anything was lost, duplicated or out of order, or if
         the delivery p99 exceeds --max-p99 (e.g. 50ms, 1s) or the errors exceed --max-errors.
-        T client event loop threads (default 2). Worker processes are not implemented yet.
+        T client event loop threads per process (default 2). N worker processes hold the
+        connections (default: enough for at most 18,000 each; one process may open at most
+        20,000 files); each is a child JVM with a contiguous slice of the couples, and their
+        figures are merged into one report. --workers 1 runs in this process. Worker N's log is
+        DIR/worker-N.log; a worker that dies or goes silent fails the run (worker-lost).
       """;
 
   private LoadtestCommand() {}
 
   static void run(String[] argv) throws Exception {
     Args args = new Args(argv, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration",
-        "grace", "threads", "out", "max-p99", "max-errors"));
+        "grace", "threads", "out", "max-p99", "max-errors", "workers"));
     if (args.help()) {
       System.out.print(USAGE);
       return;
@@ -87,10 +90,19 @@ final class LoadtestCommand {
     }
     String maxP99 = args.get("max-p99", null);
     try {
-      return new LoadtestOptions(gateways, ca, key, args.getInt("couples", 100), number(args, "ramp", 500), number(args, "rate", 1),
-          SizeDistribution.parse(args.get("size", "200")), duration(args.get("duration", "30")), duration(args.get("grace", "10")),
-          Path.of(args.get("out", "loadtest-report")), maxP99 == null ? null : duration(maxP99), args.getInt("max-errors", -1),
-          args.getInt("threads", 2));
+      return LoadtestOptions.builder(gateways, ca, key)
+          .couples(args.getInt("couples", 100))
+          .ramp(number(args, "ramp", 500))
+          .rate(number(args, "rate", 1))
+          .size(SizeDistribution.parse(args.get("size", "200")))
+          .duration(duration(args.get("duration", "30")))
+          .grace(duration(args.get("grace", "10")))
+          .out(Path.of(args.get("out", "loadtest-report")))
+          .maxP99(maxP99 == null ? null : duration(maxP99))
+          .maxErrors(args.getInt("max-errors", -1))
+          .threads(args.getInt("threads", 2))
+          .workers(args.getInt("workers", 0))
+          .build();
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException(e.getMessage());
     }

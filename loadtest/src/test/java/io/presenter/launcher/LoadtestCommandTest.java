@@ -17,7 +17,7 @@ class LoadtestCommandTest {
 
   private static Args args(String... a) {
     return new Args(a, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration", "grace",
-        "threads", "out", "max-p99", "max-errors"));
+        "threads", "out", "max-p99", "max-errors", "workers"));
   }
 
   @Test
@@ -47,8 +47,19 @@ class LoadtestCommandTest {
   }
 
   @Test
-  void tooManyCouplesForOneProcessIsAUsageError() {
+  void tooManyConnectionsForOneProcessIsAUsageError() {
     assertThatThrownBy(() -> LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k",
-        "--couples", "20000"))).isInstanceOf(Args.UsageException.class).hasMessageContaining("20,000 files");
+        "--couples", "20000", "--workers", "1"))).isInstanceOf(Args.UsageException.class).hasMessageContaining("20,000 files");
+  }
+
+  @Test
+  void workersDefaultToAtMost18000ConnectionsEach() throws Exception {
+    assertThat(LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k")).workers()).isEqualTo(1);
+    assertThat(LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k", "--couples", "9000"))
+        .workers()).isEqualTo(1);
+    assertThat(LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k", "--couples", "9001"))
+        .workers()).isEqualTo(2);
+    assertThat(LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k", "--couples", "50000"))
+        .workers()).isEqualTo(6);
   }
 }

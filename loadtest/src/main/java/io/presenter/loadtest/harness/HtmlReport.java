@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * The self-contained HTML report: inline SVG charts drawn here (no script, no network), the
@@ -25,8 +26,7 @@ final class HtmlReport {
   /** Named series of (x, y) points. */
   private record Series(String name, List<double[]> points) {}
 
-  static String render(Map<String, Object> figures, Metrics m) {
-    List<Map<String, Object>> ts = m.series;
+  static String render(Map<String, Object> figures, Map<String, Histogram> histograms, List<Map<String, Object>> ts) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Presenter load test</title>\n<style>")
         .append("body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse}")
@@ -47,9 +47,9 @@ final class HtmlReport {
       h.append("<td>").append(esc(String.valueOf(figures.get(c)))).append("</td>");
     }
     h.append("</tr></table>\n<h2>Latency (ms)</h2>\n<table><tr><th>latency</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p999</th><th>max</th><th>mean</th></tr>");
-    for (Metrics.Latency l : List.of(m.connect, m.ack, m.delivery)) {
-      h.append("<tr><th>").append(l.name).append("</th>");
-      for (Object v : Metrics.summary(l.total).values()) {
+    for (var l : histograms.entrySet()) {
+      h.append("<tr><th>").append(esc(l.getKey())).append("</th>");
+      for (Object v : Metrics.summary(l.getValue()).values()) {
         h.append("<td>").append(v).append("</td>");
       }
       h.append("</tr>");
@@ -63,12 +63,15 @@ final class HtmlReport {
     h.append(chart("Errors and reconnects per second", "per s", List.of(series(ts, "errors"), series(ts, "reconnects")), false));
     h.append("<h2>Latency percentile distribution</h2>\n");
     List<Series> dist = new ArrayList<>();
-    for (Metrics.Latency l : List.of(m.connect, m.ack, m.delivery)) {
+    for (var l : histograms.entrySet()) {
+      if (l.getValue().getTotalCount() == 0) {
+        continue;
+      }
       List<double[]> pts = new ArrayList<>();
-      for (double[] p : Metrics.distribution(l.total)) {
+      for (double[] p : Metrics.distribution(l.getValue())) {
         pts.add(new double[] {Math.min(5, -Math.log10(Math.max(1e-5, 1 - p[0] / 100))), p[1]});
       }
-      dist.add(new Series(l.name, pts));
+      dist.add(new Series(l.getKey(), pts));
     }
     h.append(chart("Latency by percentile (ms)", "ms", dist, true));
     try {

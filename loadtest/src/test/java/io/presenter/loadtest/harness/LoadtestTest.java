@@ -14,63 +14,121 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A short harness run against an in-process cluster: 200 couples (400 TLS connections), 2 gateways. */
+/** Short harness runs against one in-process cluster (2 chat servers, 2 gateways): in-process and with worker processes. */
 class LoadtestTest {
-  @TempDir Path dir;
+  @TempDir static Path dir;
+  private static LocalCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = new LocalCluster(dir.resolve("cluster"), 2, 2, 0).start();
+    cluster.gateways().forEach(g -> await().atMost(Duration.ofSeconds(20)).until(g::isReady));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static LoadtestOptions.Builder options(Path out) {
+    List<InetSocketAddress> gateways =
+        cluster.gateways().stream().map(g -> InetSocketAddress.createUnresolved("127.0.0.1", g.port())).toList();
+    return LoadtestOptions.builder(gateways, cluster.caFile(), cluster.keyFile()).out(out);
+  }
+
+  /** Runs, writes the reports, prints progress and summary; returns report.json. */
+  private static JsonNode run(LoadtestOptions options, StringBuilder console) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    LoadReport report = new Loadtest(options, new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
+    report.write(options.out());
+    String summary = report.summary();
+    console.append(bytes.toString(StandardCharsets.UTF_8));
+    System.out.print(console);
+    System.out.print(summary);
+    assertThat(report.failures()).as(summary).isEmpty();
+    return new ObjectMapper().readTree(options.out().resolve("report.json").toFile());
+  }
+
+  private static void assertNoLossAndWellFormed(JsonNode json, Path out) throws Exception {
+    assertThat(json.path("acked").asLong()).isEqualTo(json.path("sent").asLong());
+    assertThat(json.path("lost").asLong()).isZero();
+    assertThat(json.path("duplicated").asLong()).isZero();
+    assertThat(json.path("outOfOrder").asLong()).isZero();
+    assertThat(json.path("seqMismatch").asLong()).isZero();
+    assertThat(json.path("passed").asBoolean()).isTrue();
+    for (String latency : List.of("connect", "ack", "delivery")) {
+      JsonNode l = json.path("latencyMs").path(latency);
+      for (String f : List.of("p50", "p99", "p999", "max")) {
+        assertThat(l.has(f)).as(latency + "." + f).isTrue();
+      }
+      assertThat(l.path("count").asLong()).as(latency).isPositive();
+      assertThat(l.path("p50").asDouble()).isLessThanOrEqualTo(l.path("p99").asDouble());
+      assertThat(json.path("latencyDistribution").path(latency).size()).isPositive();
+    }
+    JsonNode series = json.path("timeSeries");
+    assertThat(series.size()).isGreaterThanOrEqualTo(4);
+    assertThat(series.get(0).has("connections")).isTrue();
+    assertThat(series.get(0).has("deliveryP99Ms")).isTrue();
+
+    String html = Files.readString(out.resolve("report.html"));
+    assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
+    assertThat(html).contains("Connections", "Throughput", "Delivery latency per second", "Errors and reconnects", "Latency by percentile");
+    assertThat(html.split("<svg ", -1)).hasSize(6);
+    assertThat(html.split("</svg>", -1)).hasSize(6);
+    assertThat(html).contains("<polyline");
+    assertThat(html).doesNotContain("http://", "https://", "<script src", "<link");
+  }
 
   @Test
   void shortRunDeliversEverythingOnceAndWritesTheReports() throws Exception {
-    try (LocalCluster cluster = new LocalCluster(dir.resolve("cluster"), 2, 2, 0).start()) {
-      cluster.gateways().forEach(g -> await().atMost(Duration.ofSeconds(20)).until(g::isReady));
-      List<InetSocketAddress> gateways =
-          cluster.gateways().stream().map(g -> InetSocketAddress.createUnresolved("127.0.0.1", g.port())).toList();
-      Path out = dir.resolve("report");
-      LoadtestOptions options = new LoadtestOptions(gateways, cluster.caFile(), cluster.keyFile(), 200, 300, 2,
-          SizeDistribution.parse("100-1000"), Duration.ofSeconds(4), Duration.ofSeconds(10), out, null, -1, 2);
-      ByteArrayOutputStream console = new ByteArrayOutputStream();
-      LoadReport report = new Loadtest(options, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
-      report.write(out);
-      String summary = report.summary();
-      System.out.print(console.toString(StandardCharsets.UTF_8));
-      System.out.print(summary);
+    Path out = dir.resolve("in-process");
+    StringBuilder console = new StringBuilder();
+    JsonNode json = run(options(out).couples(200).ramp(300).rate(2).size(SizeDistribution.parse("100-1000"))
+        .duration(Duration.ofSeconds(4)).workers(1).build(), console);
 
-      assertThat(report.failures()).as(summary).isEmpty();
-      assertThat(console.toString(StandardCharsets.UTF_8)).as("plain progress lines when not a TTY").contains("done", "conn 400/400");
-      JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-      assertThat(json.path("peakConnections").asInt()).isEqualTo(400);
-      assertThat(json.path("sent").asLong()).as(summary).isGreaterThan(800);
-      assertThat(json.path("acked").asLong()).isEqualTo(json.path("sent").asLong());
-      assertThat(json.path("delivered").asLong()).isEqualTo(json.path("acked").asLong());
-      assertThat(json.path("lost").asLong()).isZero();
-      assertThat(json.path("duplicated").asLong()).isZero();
-      assertThat(json.path("outOfOrder").asLong()).isZero();
-      assertThat(json.path("passed").asBoolean()).isTrue();
-      for (String latency : List.of("connect", "ack", "delivery")) {
-        JsonNode l = json.path("latencyMs").path(latency);
-        for (String f : List.of("p50", "p99", "p999", "max")) {
-          assertThat(l.has(f)).as(latency + "." + f).isTrue();
-        }
-        assertThat(l.path("count").asLong()).as(latency).isPositive();
-        assertThat(l.path("p50").asDouble()).isLessThanOrEqualTo(l.path("p99").asDouble());
-        assertThat(json.path("latencyDistribution").path(latency).size()).isPositive();
-      }
-      assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(400);
-      JsonNode series = json.path("timeSeries");
-      assertThat(series.size()).isGreaterThanOrEqualTo(4);
-      assertThat(series.get(0).has("connections")).isTrue();
-      assertThat(series.get(0).has("deliveryP99Ms")).isTrue();
+    assertThat(console.toString()).as("plain progress lines when not a TTY").contains("done", "conn 400/400");
+    assertThat(json.path("peakConnections").asInt()).isEqualTo(400);
+    assertThat(json.path("sent").asLong()).isGreaterThan(800);
+    assertThat(json.path("delivered").asLong()).isEqualTo(json.path("acked").asLong());
+    assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(400);
+    assertNoLossAndWellFormed(json, out);
+  }
 
-      String html = Files.readString(out.resolve("report.html"));
-      assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
-      assertThat(html).contains("Connections", "Throughput", "Delivery latency per second", "Errors and reconnects", "Latency by percentile");
-      assertThat(html.split("<svg ", -1)).hasSize(6);
-      assertThat(html.split("</svg>", -1)).hasSize(6);
-      assertThat(html).contains("<polyline");
-      assertThat(html).doesNotContain("http://", "https://", "<script src", "<link");
+  @Test
+  void workerProcessesAreMergedIntoOneReport() throws Exception {
+    Path out = dir.resolve("workers");
+    StringBuilder console = new StringBuilder();
+    JsonNode json = run(options(out).couples(300).ramp(600).rate(2).duration(Duration.ofSeconds(4)).workers(2).build(), console);
+
+    assertThat(json.path("peakConnections").asInt()).isEqualTo(600);
+    assertThat(json.path("sent").asLong()).isGreaterThan(1200);
+    assertThat(json.path("delivered").asLong()).isEqualTo(json.path("acked").asLong());
+    assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(600);
+    assertNoLossAndWellFormed(json, out);
+    JsonNode workers = json.path("workers");
+    assertThat(workers.size()).isEqualTo(2);
+    assertThat(workers.get(0).path("couples").asInt() + workers.get(1).path("couples").asInt()).isEqualTo(300);
+    for (String count : List.of("sent", "acked", "delivered", "errors")) {
+      assertThat(workers.get(0).path("counts").path(count).asLong() + workers.get(1).path("counts").path(count).asLong())
+          .as("merged %s is the sum of the workers'", count).isEqualTo(json.path(count).asLong());
     }
+    for (JsonNode w : workers) {
+      assertThat(w.path("counts").path("sent").asLong()).isPositive();
+      assertThat(w.path("rssMb").asLong()).isPositive();
+      assertThat(Files.readString(Path.of(w.path("log").asText()))).contains("done").doesNotContain("LEAK");
+    }
+    long seriesSent = 0;
+    for (JsonNode p : json.path("timeSeries")) {
+      seriesSent += p.path("sent").asLong();
+    }
+    assertThat(seriesSent).as("per-second series sum to the totals").isEqualTo(json.path("sent").asLong());
   }
 
   @Test

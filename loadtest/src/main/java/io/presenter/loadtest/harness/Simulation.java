@@ -1,0 +1,184 @@
+package io.presenter.loadtest.harness;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.presenter.client.PresenterClient;
+import io.presenter.protocol.tls.TlsContexts;
+import io.presenter.protocol.token.TokenClaims;
+import io.presenter.protocol.token.TokenKeys;
+import io.presenter.protocol.token.TokenSigner;
+import io.presenter.protocol.transport.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The couples of one process (all of the run, or one worker's slice) through the SDK, on one
+ * shared event loop group: ramps them up at this process's share of the ramp rate, lets them send
+ * for the duration, waits for outstanding acks and deliveries, and returns the totals. It hands a
+ * {@link Sample} to a sink at every whole second after the start instant. Everything is bounded:
+ * the ramp, the sending, the drain and the close each have a deadline.
+ */
+final class Simulation implements AutoCloseable {
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  private final LoadtestOptions options;
+  private final int firstCouple;
+  private final int coupleCount;
+  private final String runId;
+  private final Metrics metrics = new Metrics();
+  private final List<SimCouple> couples = new ArrayList<>();
+  private SslContext ssl;
+  private TokenSigner signer;
+  private EventLoopGroup group;
+
+  /** Couples {@code firstCouple .. firstCouple + couples - 1} of run {@code runId}. */
+  Simulation(LoadtestOptions options, int firstCouple, int couples, String runId) {
+    this.options = options;
+    this.firstCouple = firstCouple;
+    this.coupleCount = couples;
+    this.runId = runId;
+  }
+
+  /** Everything that may take a while before the start instant: TLS, keys, threads, couples. */
+  void prepare() throws Exception {
+    ssl = TlsContexts.client(options.ca().toFile());
+    signer = new TokenSigner(TokenKeys.load(options.keyFile()));
+    group = Transport.best().newGroup(options.threads(), new DefaultThreadFactory("loadtest", true));
+    for (int c = 0; c < coupleCount; c++) {
+      couples.add(new SimCouple(metrics, options.size(), options.rate()));
+    }
+  }
+
+  /** Runs from {@code startNanos} (System.nanoTime) on; returns this process's totals. */
+  Totals run(long startNanos, Consumer<Sample> sink) throws InterruptedException {
+    long wait = startNanos - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+    int total = 2 * coupleCount;
+    double ramp = options.ramp() * coupleCount / options.couples();
+    int second = 1;
+    // Ramp: connection i is due at i / ramp seconds; gateways in turn, like DNS round-robin.
+    int opened = 0;
+    long rampDeadline = startNanos + (long) (total / ramp * 1e9) + TimeUnit.SECONDS.toNanos(30);
+    List<SimCouple> waiting = new ArrayList<>(couples);
+    long sendStop = Long.MAX_VALUE;
+    while (true) {
+      long now = System.nanoTime();
+      while (opened < total && startNanos + (long) (opened / ramp * 1e9) <= now) {
+        SimCouple couple = couples.get(opened / 2);
+        SimCouple.Device device = opened % 2 == 0 ? couple.b : couple.a;
+        String user = opened % 2 == 0 ? "b" : "a";
+        int global = 2 * firstCouple + opened;
+        device.connect(client(options.gateways().get(global % options.gateways().size()),
+            "lt-" + runId + "-" + (firstCouple + opened / 2), user, device));
+        opened++;
+      }
+      // A couple starts sending once both partners are authenticated, during the ramp too.
+      waiting.removeIf(c -> {
+        if (c.bothUp()) {
+          c.startSending(group.next());
+          return true;
+        }
+        return false;
+      });
+      if (sendStop == Long.MAX_VALUE) {
+        if (opened == total && (metrics.connections.get() >= total || now > rampDeadline)) {
+          if (metrics.connections.get() < total) {
+            metrics.error("ramp-timeout");
+          }
+          metrics.phase = Sample.STEADY;
+          sendStop = now + options.duration().toNanos();
+          for (SimCouple c : couples) {
+            c.stopAt(sendStop);
+          }
+        }
+      } else if (now >= sendStop) {
+        break;
+      }
+      if (now >= startNanos + second * SECOND) {
+        sink.accept(metrics.sample(second++));
+      }
+      Thread.sleep(opened < total ? 1 : 20);
+    }
+    // Drain: acks and deliveries still in flight. A backlog that still moves is not loss, so
+    // the wait ends when everything settled, when nothing moved for the grace period, or at a
+    // hard cap of five minutes.
+    metrics.phase = Sample.DRAIN;
+    long graceNanos = options.grace().toNanos();
+    long hardEnd = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    long lastMove = System.nanoTime();
+    long moved = metrics.acked.sum() + metrics.delivered.sum() + metrics.sendFailed.sum();
+    while (!couples.stream().allMatch(SimCouple::settled)) {
+      long now = System.nanoTime();
+      long m = metrics.acked.sum() + metrics.delivered.sum() + metrics.sendFailed.sum();
+      if (m != moved) {
+        moved = m;
+        lastMove = now;
+      }
+      if (now - lastMove >= graceNanos || now >= hardEnd) {
+        break;
+      }
+      Thread.sleep(50);
+      if (System.nanoTime() >= startNanos + second * SECOND) {
+        sink.accept(metrics.sample(second++));
+      }
+    }
+    long lost = 0;
+    long unresolved = 0;
+    for (SimCouple c : couples) {
+      lost += c.lost();
+      unresolved += c.unresolved();
+    }
+    metrics.phase = Sample.DONE;
+    sink.accept(metrics.sample(second));
+    return metrics.totals(Map.of("lost", lost, "unresolved", unresolved));
+  }
+
+  private PresenterClient client(InetSocketAddress gateway, String couple, String user, SimCouple.Device listener) {
+    Instant now = Instant.now();
+    String token = signer.sign(new TokenClaims(user, couple, null, now, now.plus(Duration.ofHours(24))));
+    return PresenterClient.builder()
+        .gateway(gateway.getHostString(), gateway.getPort())
+        .sslContext(ssl)
+        .tokens(() -> token)
+        .deviceId(user + "-1")
+        .eventLoopGroup(group)
+        .maxUnacked(10_000)
+        .backoff(Duration.ofMillis(100), Duration.ofSeconds(5))
+        .listener(listener)
+        .build();
+  }
+
+  /** Closes every client (bounded), then the event loops. */
+  @Override
+  public void close() throws InterruptedException {
+    ExecutorService closer = Executors.newFixedThreadPool(4, new DefaultThreadFactory("loadtest-close", true));
+    for (SimCouple c : couples) {
+      for (SimCouple.Device d : List.of(c.a, c.b)) {
+        d.closing = true;
+        if (d.client != null) {
+          PresenterClient client = d.client;
+          d.client = null;
+          closer.execute(client::close);
+        }
+      }
+    }
+    closer.shutdown();
+    if (!closer.awaitTermination(60, TimeUnit.SECONDS)) {
+      closer.shutdownNow();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+  }
+}
