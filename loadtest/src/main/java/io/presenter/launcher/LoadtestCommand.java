@@ -21,7 +21,7 @@ final class LoadtestCommand {
       """
       usage: presenter loadtest (--local DATA_DIR | --gateways H:P,H:P --ca CA.pem --key-file KEYS.json)
                                 [--couples C] [--ramp R] [--rate M] [--size BYTES|LOW-HIGH] [--duration S]
-                                [--grace S] [--threads T] [--workers N] [--out DIR] [--max-p99 DURATION] [--max-errors N]
+                                [--grace S] [--threads T] [--workers N] [--sources LIST|RANGE] [--out DIR] [--max-p99 DURATION] [--max-errors N]
         Simulates C couples (default 100; 2C TLS connections through the Java SDK) connecting at R connections/s (default 500), each gateway of the list
         in turn like DNS round-robin. --local reads the gateways, CA and token key from
         DATA_DIR/local.json (written by presenter local). In every couple user a sends M
@@ -40,13 +40,17 @@ final class LoadtestCommand {
         20,000 files); each is a child JVM with a contiguous slice of the couples, and their
         figures are merged into one report. --workers 1 runs in this process. Worker N's log is
         DIR/worker-N.log; a worker that dies or goes silent fails the run (worker-lost).
+        --sources (e.g. 127.0.0.1-127.0.0.8 or 127.0.0.1,127.0.0.2): local addresses the
+        connections bind in turn (default: the OS chooses). One address has about 28,000
+        ephemeral ports, and a gateway admits 1,000 connections per client IP by default
+        (limits.max-connections-per-ip): raise that on the gateways for big runs.
       """;
 
   private LoadtestCommand() {}
 
   static void run(String[] argv) throws Exception {
     Args args = new Args(argv, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration",
-        "grace", "threads", "out", "max-p99", "max-errors", "workers"));
+        "grace", "threads", "out", "max-p99", "max-errors", "workers", "sources"));
     if (args.help()) {
       System.out.print(USAGE);
       return;
@@ -89,6 +93,7 @@ final class LoadtestCommand {
       throw new Args.UsageException("no gateways");
     }
     String maxP99 = args.get("max-p99", null);
+    String sources = args.get("sources", null);
     try {
       return LoadtestOptions.builder(gateways, ca, key)
           .couples(args.getInt("couples", 100))
@@ -102,6 +107,7 @@ final class LoadtestCommand {
           .maxErrors(args.getInt("max-errors", -1))
           .threads(args.getInt("threads", 2))
           .workers(args.getInt("workers", 0))
+          .sources(sources == null ? List.of() : Args.addresses("sources", sources))
           .build();
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException(e.getMessage());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.presenter.loadtest.harness.LoadtestOptions;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,7 @@ class LoadtestCommandTest {
 
   private static Args args(String... a) {
     return new Args(a, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration", "grace",
-        "threads", "out", "max-p99", "max-errors", "workers"));
+        "threads", "out", "max-p99", "max-errors", "workers", "sources"));
   }
 
   @Test
@@ -61,5 +62,14 @@ class LoadtestCommandTest {
         .workers()).isEqualTo(2);
     assertThat(LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k", "--couples", "50000"))
         .workers()).isEqualTo(6);
+  }
+
+  @Test
+  void sourcesAreAListOrARange() throws Exception {
+    LoadtestOptions o = LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k",
+        "--sources", "127.0.0.1-127.0.0.3,127.0.0.9"));
+    assertThat(o.sources()).extracting(InetAddress::getHostAddress).containsExactly("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.9");
+    assertThatThrownBy(() -> Args.addresses("sources", "127.0.0.9-127.0.0.1")).isInstanceOf(Args.UsageException.class);
+    assertThatThrownBy(() -> Args.addresses("sources", "127.0.0.0-127.0.1.0")).hasMessageContaining("at most 256");
   }
 }

@@ -18,8 +18,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Opens one client connection: a random gateway of the configured list, resolved through DNS on
- * every attempt (DNS steers clients to idle gateways), TLS with host name verification, then the
- * pipeline {@code tls -> keepalive -> decoder -> encoder -> session}.
+ * every attempt (DNS steers clients to idle gateways), from the configured local address if any,
+ * TLS with host name verification, then the pipeline {@code tls -> keepalive -> decoder ->
+ * encoder -> session}.
  */
 final class Connector {
   private final ClientConfig config;
@@ -34,7 +35,8 @@ final class Connector {
     List<InetSocketAddress> gateways = config.gateways();
     InetSocketAddress gw = gateways.get(ThreadLocalRandom.current().nextInt(gateways.size()));
     InetSocketAddress target = InetSocketAddress.createUnresolved(gw.getHostString(), gw.getPort());
-    return bootstrap.clone().handler(initializer(core, target)).connect(target);
+    Bootstrap b = bootstrap.clone().handler(initializer(core, target));
+    return config.localAddress() == null ? b.connect(target) : b.connect(target, new InetSocketAddress(config.localAddress(), 0));
   }
 
   private ChannelInitializer<Channel> initializer(ClientCore core, InetSocketAddress target) {

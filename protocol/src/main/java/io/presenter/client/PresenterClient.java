@@ -8,6 +8,7 @@ import io.presenter.protocol.client.thrift.AuthOk;
 import io.presenter.protocol.tls.TlsContexts;
 import io.presenter.protocol.transport.Transport;
 import java.io.File;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,6 +175,7 @@ public final class PresenterClient implements AutoCloseable {
     private long lastSeenSeq;
     private String clientVersion = "presenter-java-sdk";
     private PresenterListener listener = new PresenterListener() {};
+    private InetAddress localAddress;
 
     private Builder() {}
 
@@ -253,6 +255,16 @@ public final class PresenterClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The local address every connection binds (any free port), e.g. one of several loopback
+     * addresses so a load tool can open more connections than one address has ports. Default:
+     * chosen by the OS.
+     */
+    public Builder localAddress(InetAddress address) {
+      this.localAddress = address;
+      return this;
+    }
+
     public PresenterClient build() {
       if (gateways.isEmpty() || tokens == null || deviceId == null) {
         throw new IllegalStateException("gateway, tokens and deviceId are required");
@@ -269,7 +281,7 @@ public final class PresenterClient implements AutoCloseable {
         }
       }
       return new PresenterClient(new ClientConfig(List.copyOf(gateways), context, tokens, deviceId, group, snappy,
-          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener));
+          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener, localAddress));
     }
   }
 }

@@ -9,6 +9,8 @@ import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.client.thrift.GoAwayReason;
 import io.presenter.protocol.client.thrift.Message;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -138,6 +140,26 @@ class PresenterClientProtocolTest {
       server.nextConnection();
       assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
       assertThat(server.next().getAuth().getToken()).isEqualTo("token-3");
+    }
+  }
+
+  @Test
+  void everyConnectionBindsTheConfiguredLocalAddress() throws Exception {
+    InetAddress source = InetAddress.getByName("127.0.0.3");
+    try (ScriptedServer server = new ScriptedServer(dir);
+        PresenterClient client = PresenterClient.builder()
+            .gateway("127.0.0.1", server.port())
+            .trustedCa(server.ca.toFile())
+            .tokens(() -> "token")
+            .deviceId("d1")
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+            .localAddress(source)
+            .build()) {
+      client.connect();
+      Channel first = server.nextConnection();
+      assertThat(((InetSocketAddress) first.remoteAddress()).getAddress()).isEqualTo(source);
+      first.close();
+      assertThat(((InetSocketAddress) server.nextConnection().remoteAddress()).getAddress()).as("after a reconnect too").isEqualTo(source);
     }
   }
 }

@@ -45,6 +45,7 @@ public final class LoadReport {
     config.put("graceSeconds", o.grace().toMillis() / 1000.0);
     config.put("threads", o.threads());
     config.put("workers", o.workers());
+    config.put("sources", o.sources().stream().map(a -> a.getHostAddress()).toList());
     config.put("maxP99Ms", o.maxP99() == null ? null : o.maxP99().toNanos() / 1e6);
     config.put("maxErrors", o.maxErrors() < 0 ? null : o.maxErrors());
     figures.put("config", config);

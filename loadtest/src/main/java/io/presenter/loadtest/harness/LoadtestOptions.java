@@ -1,5 +1,6 @@
 package io.presenter.loadtest.harness;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import java.util.List;
  * @param maxErrors SLO on the error count, or -1 for none
  * @param threads client event loop threads per process
  * @param workers processes holding the connections: 1 runs in this process, more are child JVMs
+ * @param sources local addresses connections bind in turn (empty: the OS chooses), to pass the
+ *     per-address limits: about 28,000 ephemeral ports, and the gateway's connections per IP
  */
 public record LoadtestOptions(
     List<InetSocketAddress> gateways,
@@ -34,7 +37,8 @@ public record LoadtestOptions(
     Duration maxP99,
     long maxErrors,
     int threads,
-    int workers) {
+    int workers,
+    List<InetAddress> sources) {
   /** One process may open at most 20,000 files; leave room for the JVM's own. */
   public static final int MAX_CONNECTIONS_PER_PROCESS = 19_000;
   /** What the default worker count aims for per worker. */
@@ -57,6 +61,7 @@ public record LoadtestOptions(
       throw new IllegalArgumentException("--ramp must be > 0, --rate 0..1000, --duration at most 24h, --threads >= 1");
     }
     gateways = List.copyOf(gateways);
+    sources = List.copyOf(sources);
   }
 
   /** Client connections of the run. */
@@ -93,6 +98,7 @@ public record LoadtestOptions(
     private long maxErrors = -1;
     private int threads = 2;
     private int workers;
+    private List<InetAddress> sources = List.of();
 
     private Builder(List<InetSocketAddress> gateways, Path ca, Path keyFile) {
       this.gateways = gateways;
@@ -156,9 +162,15 @@ public record LoadtestOptions(
       return this;
     }
 
+    /** Local addresses to bind in turn; empty (the default) lets the OS choose. */
+    public Builder sources(List<InetAddress> addresses) {
+      sources = addresses;
+      return this;
+    }
+
     public LoadtestOptions build() {
       return new LoadtestOptions(gateways, ca, keyFile, couples, ramp, rate, size, duration, grace, out, maxP99, maxErrors,
-          threads, workers > 0 ? workers : defaultWorkers(couples));
+          threads, workers > 0 ? workers : defaultWorkers(couples), sources);
     }
   }
 }

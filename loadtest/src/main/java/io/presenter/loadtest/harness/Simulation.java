@@ -9,6 +9,7 @@ import io.presenter.protocol.token.TokenClaims;
 import io.presenter.protocol.token.TokenKeys;
 import io.presenter.protocol.token.TokenSigner;
 import io.presenter.protocol.transport.Transport;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,7 @@ final class Simulation implements AutoCloseable {
         SimCouple.Device device = opened % 2 == 0 ? couple.b : couple.a;
         String user = opened % 2 == 0 ? "b" : "a";
         int global = 2 * firstCouple + opened;
-        device.connect(client(options.gateways().get(global % options.gateways().size()),
+        device.connect(client(options.gateways().get(global % options.gateways().size()), source(global),
             "lt-" + runId + "-" + (firstCouple + opened / 2), user, device));
         opened++;
       }
@@ -144,7 +145,14 @@ final class Simulation implements AutoCloseable {
     return metrics.totals(Map.of("lost", lost, "unresolved", unresolved));
   }
 
-  private PresenterClient client(InetSocketAddress gateway, String couple, String user, SimCouple.Device listener) {
+  /** Connection {@code global} of the run binds the source addresses in turn (null: the OS chooses). */
+  private InetAddress source(int global) {
+    List<InetAddress> sources = options.sources();
+    return sources.isEmpty() ? null : sources.get(global % sources.size());
+  }
+
+  private PresenterClient client(InetSocketAddress gateway, InetAddress source, String couple, String user,
+      SimCouple.Device listener) {
     Instant now = Instant.now();
     String token = signer.sign(new TokenClaims(user, couple, null, now, now.plus(Duration.ofHours(24))));
     return PresenterClient.builder()
@@ -156,6 +164,7 @@ final class Simulation implements AutoCloseable {
         .maxUnacked(10_000)
         .backoff(Duration.ofMillis(100), Duration.ofSeconds(5))
         .listener(listener)
+        .localAddress(source)
         .build();
   }
 

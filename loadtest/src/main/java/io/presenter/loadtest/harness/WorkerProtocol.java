@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +61,7 @@ final class WorkerProtocol {
     if (o.maxP99() != null) {
       n.put("maxP99Millis", o.maxP99().toMillis());
     }
+    o.sources().forEach(a -> n.withArray("sources").add(a.getHostAddress()));
     return n;
   }
 
@@ -68,6 +71,14 @@ final class WorkerProtocol {
       String s = g.asText();
       int colon = s.lastIndexOf(':');
       gateways.add(InetSocketAddress.createUnresolved(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
+    }
+    List<InetAddress> sources = new java.util.ArrayList<>();
+    for (JsonNode a : n.path("sources")) {
+      try {
+        sources.add(InetAddress.getByName(a.asText()));
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException(e);
+      }
     }
     return LoadtestOptions.builder(gateways, Path.of(n.path("ca").asText()), Path.of(n.path("keyFile").asText()))
         .couples(n.path("couples").asInt())
@@ -81,6 +92,7 @@ final class WorkerProtocol {
         .maxErrors(n.path("maxErrors").asLong())
         .threads(n.path("threads").asInt())
         .workers(n.path("workers").asInt())
+        .sources(sources)
         .build();
   }
 

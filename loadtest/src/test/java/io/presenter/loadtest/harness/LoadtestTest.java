@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presenter.launcher.LocalCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,17 +88,21 @@ class LoadtestTest {
   }
 
   @Test
-  void shortRunDeliversEverythingOnceAndWritesTheReports() throws Exception {
+  void inProcessRunFromSeveralSourceAddressesDeliversEverythingOnce() throws Exception {
     Path out = dir.resolve("in-process");
     StringBuilder console = new StringBuilder();
+    List<InetAddress> sources = List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"),
+        InetAddress.getByName("127.0.0.3"));
     JsonNode json = run(options(out).couples(200).ramp(300).rate(2).size(SizeDistribution.parse("100-1000"))
-        .duration(Duration.ofSeconds(4)).workers(1).build(), console);
+        .duration(Duration.ofSeconds(4)).workers(1).sources(sources).build(), console);
 
     assertThat(console.toString()).as("plain progress lines when not a TTY").contains("done", "conn 400/400");
     assertThat(json.path("peakConnections").asInt()).isEqualTo(400);
     assertThat(json.path("sent").asLong()).isGreaterThan(800);
     assertThat(json.path("delivered").asLong()).isEqualTo(json.path("acked").asLong());
     assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(400);
+    assertThat(json.path("config").path("sources").size()).isEqualTo(3);
+    assertThat(json.path("errors").asLong()).isZero();
     assertNoLossAndWellFormed(json, out);
   }
 
