@@ -2,11 +2,11 @@ package io.presenter.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.presenter.loadtest.harness.Gateway;
 import io.presenter.loadtest.harness.LoadReport;
 import io.presenter.loadtest.harness.Loadtest;
 import io.presenter.loadtest.harness.LoadtestOptions;
 import io.presenter.loadtest.harness.SizeDistribution;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,11 +19,14 @@ import java.util.regex.Pattern;
 final class LoadtestCommand {
   static final String USAGE =
       """
-      usage: presenter loadtest (--local DATA_DIR | --gateways H:P,H:P --ca CA.pem --key-file KEYS.json)
+      usage: presenter loadtest (--local DATA_DIR | --gateways H:P[=W],H:P[=W] --ca CA.pem --key-file KEYS.json)
+                                [--gateway-weights W,W]
                                 [--couples C] [--ramp R] [--rate M] [--size BYTES|LOW-HIGH] [--duration S]
                                 [--grace S] [--threads T] [--workers N] [--sources LIST|RANGE] [--out DIR] [--max-p99 DURATION] [--max-errors N]
         Simulates C couples (default 100; 2C TLS connections through the Java SDK) connecting at R connections/s (default 500), each gateway of the list
-        in turn like DNS round-robin. --local reads the gateways, CA and token key from
+        in turn like DNS round-robin, or, with weights (H:P=W in --gateways, or --gateway-weights
+        with one weight per gateway, e.g. for --local), at random by weight like weighted DNS; a
+        client reconnects to the gateway it chose. The report counts connections per gateway. --local reads the gateways, CA and token key from
         DATA_DIR/local.json (written by presenter local). In every couple user a sends M
         messages/s (default 1; open loop: latency counts from the intended send time) of BYTES
         (default 200; LOW-HIGH picks uniformly; at least 16) from when both partners are
@@ -50,7 +53,8 @@ final class LoadtestCommand {
 
   static void run(String[] argv) throws Exception {
     Args args = new Args(argv, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration",
-        "grace", "threads", "out", "max-p99", "max-errors", "workers", "sources"));
+        "grace", "threads", "out", "max-p99", "max-errors", "workers", "sources",
+        "gateway-weights"));
     if (args.help()) {
       System.out.print(USAGE);
       return;
@@ -66,7 +70,8 @@ final class LoadtestCommand {
   }
 
   static LoadtestOptions options(Args args) throws Exception {
-    List<InetSocketAddress> gateways = new ArrayList<>();
+    List<Gateway> gateways = new ArrayList<>();
+    boolean weighted = false;
     Path ca;
     Path key;
     String local = args.get("local", null);
@@ -76,14 +81,15 @@ final class LoadtestCommand {
       }
       JsonNode d = new ObjectMapper().readTree(Path.of(local).resolve("local.json").toFile());
       for (JsonNode g : d.path("gateways")) {
-        gateways.add(address(g.path("address").asText()));
+        gateways.add(gateway(g.path("address").asText()));
       }
       ca = Path.of(d.path("ca").asText());
       key = Path.of(d.path("tokenKey").asText());
     } else {
       for (String g : args.require("gateways").split(",")) {
         if (!g.isBlank()) {
-          gateways.add(address(g.trim()));
+          gateways.add(gateway(g.trim()));
+          weighted |= Gateway.hasWeight(g);
         }
       }
       ca = Path.of(args.require("ca"));
@@ -92,10 +98,25 @@ final class LoadtestCommand {
     if (gateways.isEmpty()) {
       throw new Args.UsageException("no gateways");
     }
+    String weights = args.get("gateway-weights", null);
+    if (weights != null) {
+      if (weighted) {
+        throw new Args.UsageException("give weights either in --gateways (HOST:PORT=WEIGHT) or with --gateway-weights");
+      }
+      String[] w = weights.split(",");
+      if (w.length != gateways.size()) {
+        throw new Args.UsageException("--gateway-weights needs one weight per gateway (" + gateways.size() + "), not " + weights);
+      }
+      for (int i = 0; i < w.length; i++) {
+        gateways.set(i, gateways.get(i).withWeight(number("gateway-weights", w[i])));
+      }
+      weighted = true;
+    }
     String maxP99 = args.get("max-p99", null);
     String sources = args.get("sources", null);
     try {
       return LoadtestOptions.builder(gateways, ca, key)
+          .weighted(weighted)
           .couples(args.getInt("couples", 100))
           .ramp(number(args, "ramp", 500))
           .rate(number(args, "rate", 1))
@@ -116,8 +137,12 @@ final class LoadtestCommand {
 
   private static double number(Args args, String name, double fallback) {
     String v = args.get(name, null);
+    return v == null ? fallback : number(name, v);
+  }
+
+  private static double number(String name, String v) {
     try {
-      return v == null ? fallback : Double.parseDouble(v);
+      return Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
       throw new Args.UsageException("--" + name + " must be a number, not " + v);
     }
@@ -142,12 +167,11 @@ final class LoadtestCommand {
     return Duration.ofNanos((long) (millis * 1_000_000));
   }
 
-  private static InetSocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
+  private static Gateway gateway(String spec) {
     try {
-      return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-    } catch (RuntimeException e) {
-      throw new Args.UsageException("gateway must be HOST:PORT, not " + hostPort);
+      return Gateway.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException(e.getMessage());
     }
   }
 }

@@ -3,6 +3,7 @@ package io.presenter.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.presenter.loadtest.harness.Gateway;
 import io.presenter.loadtest.harness.LoadtestOptions;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ class LoadtestCommandTest {
 
   private static Args args(String... a) {
     return new Args(a, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration", "grace",
-        "threads", "out", "max-p99", "max-errors", "workers", "sources"));
+        "threads", "out", "max-p99", "max-errors", "workers", "sources",
+        "gateway-weights"));
   }
 
   @Test
@@ -38,7 +40,8 @@ class LoadtestCommandTest {
         """);
     LoadtestOptions o = LoadtestCommand.options(args("--local", dir.toString(), "--couples", "10", "--size", "100-2000",
         "--max-p99", "50ms", "--max-errors", "0"));
-    assertThat(o.gateways()).extracting(g -> g.getPort()).containsExactly(8443, 8444);
+    assertThat(o.gateways()).extracting(Gateway::port).containsExactly(8443, 8444);
+    assertThat(o.weighted()).isFalse();
     assertThat(o.ca()).isEqualTo(Path.of("/x/ca.pem"));
     assertThat(o.keyFile()).isEqualTo(Path.of("/x/keys.json"));
     assertThat(o.couples()).isEqualTo(10);
@@ -71,5 +74,22 @@ class LoadtestCommandTest {
     assertThat(o.sources()).extracting(InetAddress::getHostAddress).containsExactly("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.9");
     assertThatThrownBy(() -> Args.addresses("sources", "127.0.0.9-127.0.0.1")).isInstanceOf(Args.UsageException.class);
     assertThatThrownBy(() -> Args.addresses("sources", "127.0.0.0-127.0.1.0")).hasMessageContaining("at most 256");
+  }
+
+  @Test
+  void gatewayWeightsMakeTheChoiceWeighted() throws Exception {
+    LoadtestOptions o = LoadtestCommand.options(args("--gateways", "127.0.0.1:1=3, 127.0.0.1:2", "--ca", "c", "--key-file", "k"));
+    assertThat(o.weighted()).isTrue();
+    assertThat(o.gateways()).extracting(Gateway::weight).containsExactly(3.0, 1.0);
+    Files.writeString(dir.resolve("local.json"), """
+        {"ca":"/x/ca.pem","tokenKey":"/x/keys.json","gateways":[{"address":"127.0.0.1:8443"},{"address":"127.0.0.1:8444"}]}
+        """);
+    LoadtestOptions local = LoadtestCommand.options(args("--local", dir.toString(), "--gateway-weights", "1,0"));
+    assertThat(local.weighted()).isTrue();
+    assertThat(local.gateways()).extracting(Gateway::weight).containsExactly(1.0, 0.0);
+    assertThatThrownBy(() -> LoadtestCommand.options(args("--local", dir.toString(), "--gateway-weights", "1")))
+        .hasMessageContaining("one weight per gateway");
+    assertThatThrownBy(() -> LoadtestCommand.options(args("--local", dir.toString(), "--gateway-weights", "0,0")))
+        .hasMessageContaining("must not all be 0");
   }
 }

@@ -35,7 +35,8 @@ public final class LoadReport {
       series.add(s.point());
     }
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("gateways", o.gateways().stream().map(g -> g.getHostString() + ":" + g.getPort()).toList());
+    config.put("gateways", o.gateways().stream().map(Gateway::address).toList());
+    config.put("gatewayChoice", o.weighted() ? "weighted" : "round-robin");
     config.put("couples", o.couples());
     config.put("connections", o.connections());
     config.put("ramp", o.ramp());
@@ -57,6 +58,7 @@ public final class LoadReport {
       figures.put(c, t.count(c));
     }
     figures.put("errorsByKind", t.errors());
+    figures.put("connectionsPerGateway", perGateway(o, t));
     figures.put("rates", rates());
     Map<String, Object> latency = new LinkedHashMap<>();
     Map<String, Object> distribution = new LinkedHashMap<>();
@@ -90,6 +92,19 @@ public final class LoadReport {
     }
     figures.put("failures", failures);
     figures.put("passed", failures.isEmpty());
+  }
+
+  /** Per gateway: its weight, the connections that chose it and those that authenticated through it. */
+  private static Map<String, Object> perGateway(LoadtestOptions o, Totals t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Gateway g : o.gateways()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("weight", g.weight());
+      e.put("assigned", t.count(Metrics.gatewayCount(g, "assigned")));
+      e.put("authenticated", t.count(Metrics.gatewayCount(g, "authenticated")));
+      m.put(g.address(), e);
+    }
+    return m;
   }
 
   /** Messages per second, averaged over the seconds of the steady phase. */
@@ -136,6 +151,7 @@ public final class LoadReport {
         figures.get("sent"), figures.get("acked"), figures.get("delivered"), figures.get("lost"), figures.get("duplicated"),
         figures.get("sendFailed")));
     s.append(String.format("  rates        %s%n", figures.get("rates")));
+    s.append(String.format("  gateways     %s (%s)%n", figures.get("connectionsPerGateway"), c.get("gatewayChoice")));
     Map<String, Object> lat = (Map<String, Object>) figures.get("latencyMs");
     for (var e : lat.entrySet()) {
       Map<String, Object> l = (Map<String, Object>) e.getValue();

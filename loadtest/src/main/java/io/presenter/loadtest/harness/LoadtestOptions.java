@@ -1,7 +1,6 @@
 package io.presenter.loadtest.harness;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +8,8 @@ import java.util.List;
 /**
  * One run of the harness; build with {@link #builder}.
  *
- * @param gateways chosen per connection in turn, like DNS round-robin
+ * @param gateways chosen per connection in turn, like DNS round-robin, or at random by weight
+ * @param weighted choose gateways at random by their weights instead of in turn
  * @param couples 2 clients each: user a sends, user b receives
  * @param ramp new connections per second, for the whole run (workers share it)
  * @param rate messages per second per couple (open loop)
@@ -24,7 +24,8 @@ import java.util.List;
  *     per-address limits: about 28,000 ephemeral ports, and the gateway's connections per IP
  */
 public record LoadtestOptions(
-    List<InetSocketAddress> gateways,
+    List<Gateway> gateways,
+    boolean weighted,
     Path ca,
     Path keyFile,
     int couples,
@@ -47,6 +48,9 @@ public record LoadtestOptions(
   public LoadtestOptions {
     if (gateways.isEmpty()) {
       throw new IllegalArgumentException("no gateways");
+    }
+    if (weighted && gateways.stream().mapToDouble(Gateway::weight).sum() <= 0) {
+      throw new IllegalArgumentException("gateway weights must not all be 0");
     }
     if (couples < 1 || workers < 1 || workers > couples) {
       throw new IllegalArgumentException("--couples must be at least 1 and --workers 1..couples");
@@ -78,13 +82,14 @@ public record LoadtestOptions(
     return (int) Math.max(1, (connections(couples) + CONNECTIONS_PER_WORKER - 1) / CONNECTIONS_PER_WORKER);
   }
 
-  public static Builder builder(List<InetSocketAddress> gateways, Path ca, Path keyFile) {
+  public static Builder builder(List<Gateway> gateways, Path ca, Path keyFile) {
     return new Builder(gateways, ca, keyFile);
   }
 
   /** Defaults as {@code presenter loadtest} has them. */
   public static final class Builder {
-    private final List<InetSocketAddress> gateways;
+    private final List<Gateway> gateways;
+    private boolean weighted;
     private final Path ca;
     private final Path keyFile;
     private int couples = 100;
@@ -100,10 +105,16 @@ public record LoadtestOptions(
     private int workers;
     private List<InetAddress> sources = List.of();
 
-    private Builder(List<InetSocketAddress> gateways, Path ca, Path keyFile) {
+    private Builder(List<Gateway> gateways, Path ca, Path keyFile) {
       this.gateways = gateways;
       this.ca = ca;
       this.keyFile = keyFile;
+    }
+
+    /** Choose gateways at random by weight instead of in turn (the default). */
+    public Builder weighted(boolean on) {
+      weighted = on;
+      return this;
     }
 
     public Builder couples(int n) {
@@ -169,7 +180,7 @@ public record LoadtestOptions(
     }
 
     public LoadtestOptions build() {
-      return new LoadtestOptions(gateways, ca, keyFile, couples, ramp, rate, size, duration, grace, out, maxP99, maxErrors,
+      return new LoadtestOptions(gateways, weighted, ca, keyFile, couples, ramp, rate, size, duration, grace, out, maxP99, maxErrors,
           threads, workers > 0 ? workers : defaultWorkers(couples), sources);
     }
   }

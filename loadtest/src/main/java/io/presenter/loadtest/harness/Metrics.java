@@ -70,6 +70,9 @@ final class Metrics {
   final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger peakConnections = new AtomicInteger();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  /** Per gateway (in the options' order): connections that chose it, and those authenticated through it. */
+  private LongAdder[][] perGateway = new LongAdder[0][];
+  private List<Gateway> gateways = List.of();
 
   volatile String phase = Sample.RAMP;
   private final Map<String, Long> lastCounts = new LinkedHashMap<>();
@@ -85,6 +88,28 @@ final class Metrics {
     Latency l = new Latency(name);
     latencies.put(name, l);
     return l;
+  }
+
+  /** Sets up the per-gateway counts; call before any connection. */
+  void gateways(List<Gateway> list) {
+    gateways = List.copyOf(list);
+    perGateway = new LongAdder[list.size()][];
+    for (int i = 0; i < list.size(); i++) {
+      perGateway[i] = new LongAdder[] {new LongAdder(), new LongAdder()};
+    }
+  }
+
+  void gatewayAssigned(int gateway) {
+    perGateway[gateway][0].increment();
+  }
+
+  void gatewayAuthenticated(int gateway) {
+    perGateway[gateway][1].increment();
+  }
+
+  /** The name of a per-gateway count in {@link Totals#counts}: {@code what} is assigned or authenticated. */
+  static String gatewayCount(Gateway g, String what) {
+    return "gateway " + g.address() + " " + what;
   }
 
   /** Counts an error of a kind (a ServerError code, an exception class, "disconnect", ...). */
@@ -132,6 +157,10 @@ final class Metrics {
     Map<String, Long> counts = new LinkedHashMap<>();
     counters.forEach((name, c) -> counts.put(name, c.sum()));
     counts.putAll(extra);
+    for (int i = 0; i < gateways.size(); i++) {
+      counts.put(gatewayCount(gateways.get(i), "assigned"), perGateway[i][0].sum());
+      counts.put(gatewayCount(gateways.get(i), "authenticated"), perGateway[i][1].sum());
+    }
     Map<String, Long> errorsByKind = new TreeMap<>();
     errors.forEach((k, v) -> errorsByKind.put(k, v.sum()));
     Map<String, Histogram> hist = new LinkedHashMap<>();

@@ -51,6 +51,8 @@ final class SimCouple {
   /** A device's listener: connection events and errors. */
   class Device implements PresenterListener {
     PresenterClient client;
+    /** Index of the gateway in the options. */
+    int gateway;
     volatile boolean up;
     volatile boolean closing;
     private int sessions;
@@ -66,6 +68,7 @@ final class SimCouple {
     public void connected(AuthOk info) {
       if (sessions++ == 0) {
         metrics.connect.recordNanos(System.nanoTime() - connectStartNanos);
+        metrics.gatewayAuthenticated(gateway);
       } else {
         metrics.reconnects.increment();
       }

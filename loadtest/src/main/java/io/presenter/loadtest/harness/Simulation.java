@@ -10,7 +10,6 @@ import io.presenter.protocol.token.TokenKeys;
 import io.presenter.protocol.token.TokenSigner;
 import io.presenter.protocol.transport.Transport;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -37,6 +37,7 @@ final class Simulation implements AutoCloseable {
   private final String runId;
   private final Metrics metrics = new Metrics();
   private final List<SimCouple> couples = new ArrayList<>();
+  private final double totalWeight;
   private SslContext ssl;
   private TokenSigner signer;
   private EventLoopGroup group;
@@ -47,6 +48,8 @@ final class Simulation implements AutoCloseable {
     this.firstCouple = firstCouple;
     this.coupleCount = couples;
     this.runId = runId;
+    this.totalWeight = options.gateways().stream().mapToDouble(Gateway::weight).sum();
+    metrics.gateways(options.gateways());
   }
 
   /** Everything that may take a while before the start instant: TLS, keys, threads, couples. */
@@ -68,7 +71,7 @@ final class Simulation implements AutoCloseable {
     int total = 2 * coupleCount;
     double ramp = options.ramp() * coupleCount / options.couples();
     int second = 1;
-    // Ramp: connection i is due at i / ramp seconds; gateways in turn, like DNS round-robin.
+    // Ramp: connection i is due at i / ramp seconds.
     int opened = 0;
     long rampDeadline = startNanos + (long) (total / ramp * 1e9) + TimeUnit.SECONDS.toNanos(30);
     List<SimCouple> waiting = new ArrayList<>(couples);
@@ -80,8 +83,11 @@ final class Simulation implements AutoCloseable {
         SimCouple.Device device = opened % 2 == 0 ? couple.b : couple.a;
         String user = opened % 2 == 0 ? "b" : "a";
         int global = 2 * firstCouple + opened;
-        device.connect(client(options.gateways().get(global % options.gateways().size()), source(global),
-            "lt-" + runId + "-" + (firstCouple + opened / 2), user, device));
+        int gateway = chooseGateway(global);
+        metrics.gatewayAssigned(gateway);
+        device.gateway = gateway;
+        device.connect(client(options.gateways().get(gateway), source(global), "lt-" + runId + "-" + (firstCouple + opened / 2),
+            user, device));
         opened++;
       }
       // A couple starts sending once both partners are authenticated, during the ramp too.
@@ -145,18 +151,37 @@ final class Simulation implements AutoCloseable {
     return metrics.totals(Map.of("lost", lost, "unresolved", unresolved));
   }
 
+  /**
+   * The gateway of connection {@code global} of the run: in turn, like DNS round-robin, or at
+   * random by weight, like weighted DNS. Reconnects of a client go to the same gateway.
+   */
+  private int chooseGateway(int global) {
+    List<Gateway> gateways = options.gateways();
+    if (!options.weighted()) {
+      return global % gateways.size();
+    }
+    double pick = ThreadLocalRandom.current().nextDouble(totalWeight);
+    for (int i = 0; i < gateways.size(); i++) {
+      pick -= gateways.get(i).weight();
+      if (pick < 0) {
+        return i;
+      }
+    }
+    return gateways.size() - 1;
+  }
+
   /** Connection {@code global} of the run binds the source addresses in turn (null: the OS chooses). */
   private InetAddress source(int global) {
     List<InetAddress> sources = options.sources();
     return sources.isEmpty() ? null : sources.get(global % sources.size());
   }
 
-  private PresenterClient client(InetSocketAddress gateway, InetAddress source, String couple, String user,
+  private PresenterClient client(Gateway gateway, InetAddress source, String couple, String user,
       SimCouple.Device listener) {
     Instant now = Instant.now();
     String token = signer.sign(new TokenClaims(user, couple, null, now, now.plus(Duration.ofHours(24))));
     return PresenterClient.builder()
-        .gateway(gateway.getHostString(), gateway.getPort())
+        .gateway(gateway.host(), gateway.port())
         .sslContext(ssl)
         .tokens(() -> token)
         .deviceId(user + "-1")

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -53,7 +52,8 @@ final class WorkerProtocol {
 
   private static ObjectNode options(LoadtestOptions o) {
     ObjectNode n = JSON.createObjectNode();
-    o.gateways().forEach(g -> n.withArray("gateways").add(g.getHostString() + ":" + g.getPort()));
+    o.gateways().forEach(g -> n.withArray("gateways").add(g.toString()));
+    n.put("weighted", o.weighted());
     n.put("ca", o.ca().toString()).put("keyFile", o.keyFile().toString()).put("couples", o.couples()).put("ramp", o.ramp())
         .put("rate", o.rate()).put("size", o.size().toString()).put("durationMillis", o.duration().toMillis())
         .put("graceMillis", o.grace().toMillis()).put("out", o.out().toString()).put("maxErrors", o.maxErrors())
@@ -66,11 +66,9 @@ final class WorkerProtocol {
   }
 
   private static LoadtestOptions options(JsonNode n) {
-    List<InetSocketAddress> gateways = new java.util.ArrayList<>();
+    List<Gateway> gateways = new java.util.ArrayList<>();
     for (JsonNode g : n.path("gateways")) {
-      String s = g.asText();
-      int colon = s.lastIndexOf(':');
-      gateways.add(InetSocketAddress.createUnresolved(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
+      gateways.add(Gateway.parse(g.asText()));
     }
     List<InetAddress> sources = new java.util.ArrayList<>();
     for (JsonNode a : n.path("sources")) {
@@ -81,6 +79,7 @@ final class WorkerProtocol {
       }
     }
     return LoadtestOptions.builder(gateways, Path.of(n.path("ca").asText()), Path.of(n.path("keyFile").asText()))
+        .weighted(n.path("weighted").asBoolean())
         .couples(n.path("couples").asInt())
         .ramp(n.path("ramp").asDouble())
         .rate(n.path("rate").asDouble())

@@ -9,7 +9,6 @@ import io.presenter.launcher.LocalCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +38,7 @@ class LoadtestTest {
   }
 
   private static LoadtestOptions.Builder options(Path out) {
-    List<InetSocketAddress> gateways =
-        cluster.gateways().stream().map(g -> InetSocketAddress.createUnresolved("127.0.0.1", g.port())).toList();
+    List<Gateway> gateways = cluster.gateways().stream().map(g -> new Gateway("127.0.0.1", g.port(), 1)).toList();
     return LoadtestOptions.builder(gateways, cluster.caFile(), cluster.keyFile()).out(out);
   }
 
@@ -102,6 +100,10 @@ class LoadtestTest {
     assertThat(json.path("delivered").asLong()).isEqualTo(json.path("acked").asLong());
     assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(400);
     assertThat(json.path("config").path("sources").size()).isEqualTo(3);
+    for (JsonNode g : json.path("connectionsPerGateway")) {
+      assertThat(g.path("assigned").asLong()).as("round-robin").isEqualTo(200);
+      assertThat(g.path("authenticated").asLong()).isEqualTo(200);
+    }
     assertThat(json.path("errors").asLong()).isZero();
     assertNoLossAndWellFormed(json, out);
   }
@@ -110,13 +112,20 @@ class LoadtestTest {
   void workerProcessesAreMergedIntoOneReport() throws Exception {
     Path out = dir.resolve("workers");
     StringBuilder console = new StringBuilder();
-    JsonNode json = run(options(out).couples(300).ramp(600).rate(2).duration(Duration.ofSeconds(4)).workers(2).build(), console);
+    List<Gateway> weighted = List.of(cluster.gateways().get(0), cluster.gateways().get(1)).stream()
+        .map(g -> new Gateway("127.0.0.1", g.port(), g == cluster.gateways().get(0) ? 3 : 1)).toList();
+    JsonNode json = run(LoadtestOptions.builder(weighted, cluster.caFile(), cluster.keyFile()).weighted(true).out(out)
+        .couples(300).ramp(600).rate(2).duration(Duration.ofSeconds(4)).workers(2).build(), console);
 
     assertThat(json.path("peakConnections").asInt()).isEqualTo(600);
     assertThat(json.path("sent").asLong()).isGreaterThan(1200);
     assertThat(json.path("delivered").asLong()).isEqualTo(json.path("acked").asLong());
     assertThat(json.path("latencyMs").path("connect").path("count").asLong()).isEqualTo(600);
     assertNoLossAndWellFormed(json, out);
+    List<Long> perGateway = new java.util.ArrayList<>();
+    json.path("connectionsPerGateway").forEach(g -> perGateway.add(g.path("authenticated").asLong()));
+    assertThat(perGateway.get(0) + perGateway.get(1)).isEqualTo(600);
+    assertThat(perGateway.get(0)).as("weights 3:1, %s", perGateway).isBetween(390L, 510L);
     JsonNode workers = json.path("workers");
     assertThat(workers.size()).isEqualTo(2);
     assertThat(workers.get(0).path("couples").asInt() + workers.get(1).path("couples").asInt()).isEqualTo(300);
