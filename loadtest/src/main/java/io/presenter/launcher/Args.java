@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,14 +12,26 @@ import java.util.Set;
 /** {@code --name value} options of one subcommand; unknown or repeated names are errors. */
 final class Args {
   private final Map<String, String> values = new HashMap<>();
+  private final Set<String> flagsGiven = new HashSet<>();
   private final boolean help;
 
   Args(String[] args, int from, Set<String> allowed) {
+    this(args, from, allowed, Set.of());
+  }
+
+  /** {@code flags}: options without a value ({@code --idle}). */
+  Args(String[] args, int from, Set<String> allowed, Set<String> flags) {
     boolean wantsHelp = false;
     for (int i = from; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         wantsHelp = true;
+        continue;
+      }
+      if (a.startsWith("--") && flags.contains(a.substring(2))) {
+        if (!flagsGiven.add(a.substring(2))) {
+          throw new UsageException(a + " given twice");
+        }
         continue;
       }
       if (!a.startsWith("--") || !allowed.contains(a.substring(2))) {
@@ -36,6 +49,10 @@ final class Args {
 
   boolean help() {
     return help;
+  }
+
+  boolean flag(String name) {
+    return flagsGiven.contains(name);
   }
 
   String get(String name, String fallback) {

@@ -19,42 +19,58 @@ import java.util.regex.Pattern;
 final class LoadtestCommand {
   static final String USAGE =
       """
-      usage: presenter loadtest (--local DATA_DIR | --gateways H:P[=W],H:P[=W] --ca CA.pem --key-file KEYS.json)
-                                [--gateway-weights W,W]
-                                [--couples C] [--ramp R] [--rate M] [--size BYTES|LOW-HIGH] [--duration S]
-                                [--grace S] [--threads T] [--workers N] [--sources LIST|RANGE] [--out DIR] [--max-p99 DURATION] [--max-errors N]
-        Simulates C couples (default 100; 2C TLS connections through the Java SDK) connecting at R connections/s (default 500), each gateway of the list
-        in turn like DNS round-robin, or, with weights (H:P=W in --gateways, or --gateway-weights
-        with one weight per gateway, e.g. for --local), at random by weight like weighted DNS; a
-        client reconnects to the gateway it chose. The report counts connections per gateway. --local reads the gateways, CA and token key from
-        DATA_DIR/local.json (written by presenter local). In every couple user a sends M
+      usage: presenter loadtest (--local DATA_DIR | --gateways H:P[=W],... --ca CA.pem --key-file KEYS.json)
+               [--gateway-weights W,...] [--couples C] [--devices-per-user D] [--ramp R] [--rate M]
+               [--size BYTES|LOW-HIGH] [--typing-rate B] [--read-every N] [--duration S] [--grace S]
+               [--reconnect-storm PCT@SECONDS] [--tls-resumption on|off] [--idle]
+               [--workers N] [--threads T] [--sources LIST|RANGE]
+               [--out DIR] [--max-p99 DURATION] [--max-errors N]
+        Simulates C couples (default 100) of two users with D devices each (default 1): 2*C*D
+        TLS connections through the Java SDK, opened at R connections/s (default 500).
+      Gateways: --local reads the gateways, CA and token key from DATA_DIR/local.json (written by
+        presenter local). Each connection takes the gateways in turn like DNS round-robin, or,
+        with weights (H:P=W in --gateways, or --gateway-weights with one weight per gateway), one
+        at random by weight like weighted DNS; a client reconnects to the gateway it chose.
+      Traffic: once all of a couple's devices are authenticated, user a's first device sends M
         messages/s (default 1; open loop: latency counts from the intended send time) of BYTES
-        (default 200; LOW-HIGH picks uniformly; at least 16) from when both partners are
-        authenticated until S seconds (default 30) after the ramp; user b receives. After the last
-        send it waits for outstanding acks and deliveries until none came for --grace seconds
-        (default 10; at most 5 minutes in all); what is acked but undelivered then is lost.
-        Measures connect-to-AuthOk, send-to-ack and end-to-end delivery latency (HdrHistogram),
-        and checks every acked message reaches the partner exactly once and in seq order.
-        Prints progress and a summary, writes DIR/report.json and DIR/report.html (default
-        DIR: loadtest-report). Exits 1 if anything was lost, duplicated or out of order, or if
-        the delivery p99 exceeds --max-p99 (e.g. 50ms, 1s) or the errors exceed --max-errors.
-        T client event loop threads per process (default 2). N worker processes hold the
-        connections (default: enough for at most 18,000 each; one process may open at most
-        20,000 files); each is a child JVM with a contiguous slice of the couples, and their
-        figures are merged into one report. --workers 1 runs in this process. Worker N's log is
-        DIR/worker-N.log; a worker that dies or goes silent fails the run (worker-lost).
-        --sources (e.g. 127.0.0.1-127.0.0.8 or 127.0.0.1,127.0.0.2): local addresses the
-        connections bind in turn (default: the OS chooses). One address has about 28,000
-        ephemeral ports, and a gateway admits 1,000 connections per client IP by default
-        (limits.max-connections-per-ip): raise that on the gateways for big runs.
+        (default 200; LOW-HIGH uniform; at least 16) until S seconds (default 30) after the ramp.
+        B typing bursts per minute per couple (default 4): typing on, 1-3 sends, typing off.
+        b's first device sends a read receipt every N messages it receives (default 5; 0 = none).
+        Every acked message must reach each of b's devices and a's other devices (the server's
+        fan-out) exactly once, in seq order. After the last send it waits for outstanding acks
+        and deliveries until none came for --grace seconds (default 10; at most 5 minutes in
+        all); what is acked but undelivered then is lost.
+      Scenarios: --reconnect-storm 10@30 drops 10 % of the connected clients at once, 30 s after
+        the start (a TCP reset, no goodbye), and lets the SDK reconnect and resend. Reconnects
+        resume their TLS session (each client keeps its own) unless --tls-resumption off. --idle
+        connects and authenticates only, holds the connections quietly for S seconds (e.g. to
+        measure memory) and reports the connections reached.
+      Scale: N worker processes hold the connections (default: enough for at most 18,000 each;
+        one process may open at most 20,000 files); each is a child JVM with a contiguous slice
+        of the couples, their figures are merged into one report, worker i logs to
+        DIR/worker-i.log, and a worker that dies or goes silent fails the run (worker-lost).
+        --workers 1 runs in this process. T event loop threads per process (default 2).
+        --sources (127.0.0.1-127.0.0.8 or 127.0.0.1,127.0.0.2): local addresses connections bind
+        in turn (default: the OS chooses). One address has about 28,000 ephemeral ports, and a
+        gateway admits 1,000 connections per client IP by default (limits.max-connections-per-ip,
+        e.g. CONFIG_FORCE_presenter_gateway_limits_max__connections__per__ip=50000): raise it
+        for big runs.
+      Report: measures TLS handshakes (full and resumed), connect-to-AuthOk, reconnect time,
+        send-to-ack and end-to-end delivery latency (HdrHistogram) and counts errors by kind.
+        Prints progress and a summary, writes DIR/report.json and DIR/report.html (default DIR:
+        loadtest-report). Exits 1 if anything was lost, duplicated or out of order, a worker was
+        lost, the delivery p99 exceeds --max-p99 (e.g. 50ms, 1s) or the errors --max-errors.
       """;
+
+  static final Set<String> OPTIONS = Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration",
+      "grace", "threads", "out", "max-p99", "max-errors", "workers", "sources", "gateway-weights", "devices-per-user", "typing-rate",
+      "read-every", "reconnect-storm", "tls-resumption");
+  static final Set<String> FLAGS = Set.of("idle");
 
   private LoadtestCommand() {}
 
   static void run(String[] argv) throws Exception {
-    Args args = new Args(argv, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration",
-        "grace", "threads", "out", "max-p99", "max-errors", "workers", "sources",
-        "gateway-weights"));
+    Args args = new Args(argv, 0, OPTIONS, FLAGS);
     if (args.help()) {
       System.out.print(USAGE);
       return;
@@ -114,6 +130,11 @@ final class LoadtestCommand {
     }
     String maxP99 = args.get("max-p99", null);
     String sources = args.get("sources", null);
+    String storm = args.get("reconnect-storm", null);
+    String resumption = args.get("tls-resumption", "on");
+    if (!resumption.equals("on") && !resumption.equals("off")) {
+      throw new Args.UsageException("--tls-resumption is on or off, not " + resumption);
+    }
     try {
       return LoadtestOptions.builder(gateways, ca, key)
           .weighted(weighted)
@@ -129,6 +150,12 @@ final class LoadtestCommand {
           .threads(args.getInt("threads", 2))
           .workers(args.getInt("workers", 0))
           .sources(sources == null ? List.of() : Args.addresses("sources", sources))
+          .devicesPerUser(args.getInt("devices-per-user", 1))
+          .typingRate(number(args, "typing-rate", 4))
+          .readEvery(args.getInt("read-every", 5))
+          .storm(storm == null ? null : LoadtestOptions.Storm.parse(storm))
+          .tlsResumption(resumption.equals("on"))
+          .idle(args.flag("idle"))
           .build();
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException(e.getMessage());

@@ -18,9 +18,7 @@ class LoadtestCommandTest {
   @TempDir Path dir;
 
   private static Args args(String... a) {
-    return new Args(a, 0, Set.of("local", "gateways", "ca", "key-file", "couples", "ramp", "rate", "size", "duration", "grace",
-        "threads", "out", "max-p99", "max-errors", "workers", "sources",
-        "gateway-weights"));
+    return new Args(a, 0, LoadtestCommand.OPTIONS, LoadtestCommand.FLAGS);
   }
 
   @Test
@@ -91,5 +89,27 @@ class LoadtestCommandTest {
         .hasMessageContaining("one weight per gateway");
     assertThatThrownBy(() -> LoadtestCommand.options(args("--local", dir.toString(), "--gateway-weights", "0,0")))
         .hasMessageContaining("must not all be 0");
+  }
+
+  @Test
+  void scenarios() throws Exception {
+    LoadtestOptions o = LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k",
+        "--devices-per-user", "3", "--typing-rate", "6", "--read-every", "0", "--reconnect-storm", "25@12.5",
+        "--tls-resumption", "off", "--idle"));
+    assertThat(o.devicesPerUser()).isEqualTo(3);
+    assertThat(o.connections()).isEqualTo(600);
+    assertThat(o.typingRate()).isEqualTo(6);
+    assertThat(o.readEvery()).isZero();
+    assertThat(o.storm()).isEqualTo(new LoadtestOptions.Storm(25, Duration.ofMillis(12_500)));
+    assertThat(o.tlsResumption()).isFalse();
+    assertThat(o.idle()).isTrue();
+    LoadtestOptions defaults = LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k"));
+    assertThat(defaults.tlsResumption()).isTrue();
+    assertThat(defaults.idle()).isFalse();
+    assertThat(defaults.storm()).isNull();
+    assertThatThrownBy(() -> LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k",
+        "--reconnect-storm", "10"))).hasMessageContaining("PERCENT@SECONDS");
+    assertThat(LoadtestCommand.options(args("--gateways", "127.0.0.1:1", "--ca", "c", "--key-file", "k", "--couples", "9000",
+        "--devices-per-user", "2")).workers()).as("36,000 connections").isEqualTo(2);
   }
 }

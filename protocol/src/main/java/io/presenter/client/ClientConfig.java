@@ -23,4 +23,5 @@ record ClientConfig(
     long lastSeenSeq,
     String clientVersion,
     PresenterListener listener,
-    InetAddress localAddress) {}
+    InetAddress localAddress,
+    int tlsSessionKey) {}

@@ -43,7 +43,10 @@ final class Connector {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        SslHandler tls = config.ssl().newHandler(ch.alloc(), target.getHostString(), target.getPort());
+        // Host and port key the context's client session cache (so reconnects resume); a
+        // tlsSessionKey stands in for the port to keep this client's sessions its own.
+        int sessionPort = config.tlsSessionKey() > 0 ? config.tlsSessionKey() : target.getPort();
+        SslHandler tls = config.ssl().newHandler(ch.alloc(), target.getHostString(), sessionPort);
         SSLParameters params = tls.engine().getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         tls.engine().setSSLParameters(params);

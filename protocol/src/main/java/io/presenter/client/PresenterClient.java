@@ -131,9 +131,13 @@ public final class PresenterClient implements AutoCloseable {
     return core.sessionGateway();
   }
 
-  /** Drops the current connection as if the network failed (the client reconnects); for tests. */
-  void dropConnection() {
-    core.loop().execute(() -> core.closeChannel("dropped by the application"));
+  /**
+   * Drops the current connection abruptly, as a network failure would: a TCP reset without TLS
+   * close_notify or any goodbye. The client then reconnects like after any failure, resending
+   * unacked messages and syncing what it missed. For tests and load tools (reconnect storms).
+   */
+  public void dropConnection() {
+    core.loop().execute(() -> core.dropChannel("dropped by the application"));
   }
 
   /**
@@ -176,6 +180,7 @@ public final class PresenterClient implements AutoCloseable {
     private String clientVersion = "presenter-java-sdk";
     private PresenterListener listener = new PresenterListener() {};
     private InetAddress localAddress;
+    private int tlsSessionKey;
 
     private Builder() {}
 
@@ -265,12 +270,24 @@ public final class PresenterClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps this client's TLS sessions apart from other clients' in a shared {@link #sslContext}.
+     * A client context's session cache is keyed by the server's host and port, so clients sharing
+     * one context resume each other's sessions; a load tool simulating many phones gives each
+     * client its own key (1 and up), which takes the place of the port in the cache key (the
+     * connection still goes to the gateway's port). Default 0: the gateway's port.
+     */
+    public Builder tlsSessionKey(int key) {
+      this.tlsSessionKey = key;
+      return this;
+    }
+
     public PresenterClient build() {
       if (gateways.isEmpty() || tokens == null || deviceId == null) {
         throw new IllegalStateException("gateway, tokens and deviceId are required");
       }
-      if (keepalive.isNegative() || keepalive.isZero() || maxUnacked < 1) {
-        throw new IllegalArgumentException("keepalive and maxUnacked must be positive");
+      if (keepalive.isNegative() || keepalive.isZero() || maxUnacked < 1 || tlsSessionKey < 0) {
+        throw new IllegalArgumentException("keepalive and maxUnacked must be positive, tlsSessionKey not negative");
       }
       SslContext context = ssl;
       if (context == null) {
@@ -281,7 +298,7 @@ public final class PresenterClient implements AutoCloseable {
         }
       }
       return new PresenterClient(new ClientConfig(List.copyOf(gateways), context, tokens, deviceId, group, snappy,
-          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener, localAddress));
+          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener, localAddress, tlsSessionKey));
     }
   }
 }

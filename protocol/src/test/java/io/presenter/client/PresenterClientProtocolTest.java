@@ -162,4 +162,39 @@ class PresenterClientProtocolTest {
       assertThat(((InetSocketAddress) server.nextConnection().remoteAddress()).getAddress()).as("after a reconnect too").isEqualTo(source);
     }
   }
+
+  @Test
+  void handshakesAreReportedAndADroppedConnectionResumesItsTlsSession() throws Exception {
+    List<Boolean> resumed = new CopyOnWriteArrayList<>();
+    List<Duration> took = new CopyOnWriteArrayList<>();
+    try (ScriptedServer server = new ScriptedServer(dir);
+        PresenterClient client = PresenterClient.builder()
+            .gateway("127.0.0.1", server.port())
+            .trustedCa(server.ca.toFile())
+            .tokens(() -> "token")
+            .deviceId("d1")
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+            .tlsSessionKey(7)
+            .listener(new PresenterListener() {
+              @Override
+              public void handshake(Duration elapsed, boolean wasResumed) {
+                took.add(elapsed);
+                resumed.add(wasResumed);
+              }
+            })
+            .build()) {
+      CompletableFuture<?> connected = client.connect();
+      Channel first = server.nextConnection();
+      authenticate(server, 0);
+      connected.get(10, TimeUnit.SECONDS);
+      assertThat(resumed).containsExactly(false);
+      client.dropConnection();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !first.isActive());
+      server.nextConnection();
+      assertThat(server.next().isSetAuth()).as("the client reconnected by itself").isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> resumed.size() == 2);
+      assertThat(resumed).as("the second handshake resumed the first session").containsExactly(false, true);
+      assertThat(took).allSatisfy(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(10)));
+    }
+  }
 }

@@ -37,16 +37,20 @@ final class HtmlReport {
     h.append("<p class=\"").append(passed ? "pass\"><b>PASSED</b>" : "fail\"><b>FAILED</b>: " + esc(String.valueOf(figures.get("failures"))))
         .append("</p>\n<p>").append(esc(String.valueOf(figures.get("config")))).append("<br>started ")
         .append(esc(String.valueOf(figures.get("startedAt")))).append("</p>\n");
-    h.append("<table><tr>");
-    String[] counts = {"peakConnections", "sent", "acked", "delivered", "lost", "duplicated", "sendFailed", "reconnects", "errors"};
-    for (String c : counts) {
-      h.append("<th>").append(c).append("</th>");
+    h.append(table(figures, "peakConnections", "sent", "acked", "delivered", "deliveriesExpected", "lost", "duplicated", "outOfOrder",
+        "sendFailed", "errors"));
+    h.append(table(figures, "reconnects", "dropped", "handshakesFull", "handshakesResumed", "typingSent", "typingReceived",
+        "receiptsSent", "receiptsReceived"));
+    h.append("<p>rates (steady phase): ").append(esc(String.valueOf(figures.get("rates")))).append("<br>connections per gateway: ")
+        .append(esc(String.valueOf(figures.get("connectionsPerGateway")))).append("</p>\n");
+    if (figures.get("workers") instanceof List<?> workers) {
+      h.append("<details><summary>processes</summary><ul>");
+      for (Object w : workers) {
+        h.append("<li>").append(esc(String.valueOf(w))).append("</li>");
+      }
+      h.append("</ul></details>\n");
     }
-    h.append("</tr><tr>");
-    for (String c : counts) {
-      h.append("<td>").append(esc(String.valueOf(figures.get(c)))).append("</td>");
-    }
-    h.append("</tr></table>\n<h2>Latency (ms)</h2>\n<table><tr><th>latency</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p999</th><th>max</th><th>mean</th></tr>");
+    h.append("<h2>Latency (ms)</h2>\n<table><tr><th>latency</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p999</th><th>max</th><th>mean</th></tr>");
     for (var l : histograms.entrySet()) {
       h.append("<tr><th>").append(esc(l.getKey())).append("</th>");
       for (Object v : Metrics.summary(l.getValue()).values()) {
@@ -54,7 +58,9 @@ final class HtmlReport {
       }
       h.append("</tr>");
     }
-    h.append("</table>\n<p>connect: connect() to AuthOk; ack: intended send time to SendAck; delivery: intended send time to the partner's receipt (open loop).</p>\n");
+    h.append("</table>\n<p>connect: connect() to the first AuthOk; ack: intended send time to SendAck; delivery: intended send time")
+        .append(" to each receiving device (open loop); handshake_full / handshake_resumed: TCP connected to TLS handshake done;")
+        .append(" reconnect: end of a session to the next AuthOk.</p>\n");
     h.append("<p>errors by kind: ").append(esc(String.valueOf(figures.get("errorsByKind")))).append("</p>\n<h2>Over time</h2>\n");
     h.append(chart("Connections", "connections", List.of(series(ts, "connections")), false));
     h.append(chart("Throughput (messages/s)", "msg/s", List.of(series(ts, "sent"), series(ts, "acked"), series(ts, "delivered")), false));
@@ -81,6 +87,18 @@ final class HtmlReport {
       throw new IllegalStateException(e);
     }
     return h.append("</body></html>\n").toString();
+  }
+
+  private static String table(Map<String, Object> figures, String... names) {
+    StringBuilder t = new StringBuilder("<table><tr>");
+    for (String c : names) {
+      t.append("<th>").append(c).append("</th>");
+    }
+    t.append("</tr><tr>");
+    for (String c : names) {
+      t.append("<td>").append(esc(String.valueOf(figures.get(c)))).append("</td>");
+    }
+    return t.append("</tr></table>\n").toString();
   }
 
   private static Series series(List<Map<String, Object>> ts, String key) {

@@ -16,8 +16,9 @@ import org.HdrHistogram.Histogram;
 /** Every figure of a finished run (one process or merged workers), the SLO verdict, and the text/JSON/HTML renderings. */
 public final class LoadReport {
   /** Counters in the order the report lists them. */
-  private static final List<String> COUNTS = List.of("sent", "acked", "sendFailed", "unresolved", "delivered", "lost", "duplicated",
-      "outOfOrder", "seqMismatch", "reconnects", "errors");
+  private static final List<String> COUNTS = List.of("sent", "acked", "sendFailed", "unresolved", "delivered", "lost",
+      "lostDeliveries", "duplicated", "outOfOrder", "seqMismatch", "reconnects", "dropped", "handshakesFull", "handshakesResumed",
+      "typingSent", "typingReceived", "receiptsSent", "receiptsReceived", "errors");
 
   private final Map<String, Object> figures = new LinkedHashMap<>();
   private final List<String> failures = new ArrayList<>();
@@ -47,6 +48,14 @@ public final class LoadReport {
     config.put("threads", o.threads());
     config.put("workers", o.workers());
     config.put("sources", o.sources().stream().map(a -> a.getHostAddress()).toList());
+    config.put("devicesPerUser", o.devicesPerUser());
+    config.put("receiversPerMessage", o.receiversPerMessage());
+    config.put("typingBurstsPerMinute", o.typingRate());
+    config.put("readEvery", o.readEvery());
+    config.put("reconnectStorm", o.storm() == null ? null
+        : Map.of("percent", o.storm().percent(), "atSeconds", o.storm().at().toMillis() / 1000.0));
+    config.put("tlsResumption", o.tlsResumption());
+    config.put("idle", o.idle());
     config.put("maxP99Ms", o.maxP99() == null ? null : o.maxP99().toNanos() / 1e6);
     config.put("maxErrors", o.maxErrors() < 0 ? null : o.maxErrors());
     figures.put("config", config);
@@ -54,9 +63,11 @@ public final class LoadReport {
     figures.put("elapsedSeconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
     figures.put("peakConnections", run.peakConnections());
     figures.put("connectionsAtEnd", t.connectionsAtEnd());
+    figures.put("connectionsReached", run.peakConnections() + " of " + o.connections());
     for (String c : COUNTS) {
       figures.put(c, t.count(c));
     }
+    figures.put("deliveriesExpected", t.count("acked") * o.receiversPerMessage());
     figures.put("errorsByKind", t.errors());
     figures.put("connectionsPerGateway", perGateway(o, t));
     figures.put("rates", rates());
@@ -75,7 +86,8 @@ public final class LoadReport {
 
     failures.addAll(lostWorkers);
     if (t.count("lost") > 0) {
-      failures.add(t.count("lost") + " acked messages never delivered");
+      failures.add(t.count("lost") + " acked messages never delivered to every receiving device (" + t.count("lostDeliveries")
+          + " deliveries missing)");
     }
     if (t.count("duplicated") > 0) {
       failures.add(t.count("duplicated") + " messages delivered twice");
@@ -146,10 +158,14 @@ public final class LoadReport {
     s.append(String.format("loadtest: %s couples (%s connections, %s worker(s)) via %s, %s msg/s per couple, %s bytes, %s s%n",
         c.get("couples"), c.get("connections"), c.get("workers"), c.get("gateways"), c.get("ratePerCouple"), c.get("size"),
         c.get("durationSeconds")));
-    s.append(String.format("  connections  peak %s, reconnects %s%n", figures.get("peakConnections"), figures.get("reconnects")));
-    s.append(String.format("  messages     sent %s, acked %s, delivered %s, lost %s, duplicated %s, send failed %s%n",
-        figures.get("sent"), figures.get("acked"), figures.get("delivered"), figures.get("lost"), figures.get("duplicated"),
-        figures.get("sendFailed")));
+    s.append(String.format("  connections  reached %s, reconnects %s (dropped by the storm %s), TLS handshakes full %s resumed %s%n",
+        figures.get("connectionsReached"), figures.get("reconnects"), figures.get("dropped"), figures.get("handshakesFull"),
+        figures.get("handshakesResumed")));
+    s.append(String.format("  messages     sent %s, acked %s, delivered %s of %s (%s devices each), lost %s, duplicated %s, send failed %s%n",
+        figures.get("sent"), figures.get("acked"), figures.get("delivered"), figures.get("deliveriesExpected"),
+        c.get("receiversPerMessage"), figures.get("lost"), figures.get("duplicated"), figures.get("sendFailed")));
+    s.append(String.format("  typing       sent %s, received %s; read receipts sent %s, received %s%n", figures.get("typingSent"),
+        figures.get("typingReceived"), figures.get("receiptsSent"), figures.get("receiptsReceived")));
     s.append(String.format("  rates        %s%n", figures.get("rates")));
     s.append(String.format("  gateways     %s (%s)%n", figures.get("connectionsPerGateway"), c.get("gatewayChoice")));
     Map<String, Object> lat = (Map<String, Object>) figures.get("latencyMs");
@@ -161,7 +177,9 @@ public final class LoadReport {
     s.append(String.format("  errors       %s %s%n", figures.get("errors"), figures.get("errorsByKind")));
     if (figures.containsKey("workers")) {
       for (Map<String, Object> w : (List<Map<String, Object>>) figures.get("workers")) {
-        s.append(String.format("  worker %-5s %s%n", w.get("worker"), w));
+        s.append(String.format("  process %-4s couples %s, peak connections %s, RSS %s MB (peak %s), heap %s MB, CPU %s s%s%n",
+            w.get("worker"), w.get("couples"), w.getOrDefault("peakConnections", figures.get("peakConnections")), w.get("rssMb"),
+            w.get("peakRssMb"), w.get("heapUsedMb"), w.get("cpuSeconds"), w.containsKey("log") ? ", log " + w.get("log") : ""));
       }
     }
     s.append(failures.isEmpty() ? "  PASSED\n" : "  FAILED: " + String.join("; ", failures) + "\n");

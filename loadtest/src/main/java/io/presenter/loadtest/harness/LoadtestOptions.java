@@ -20,6 +20,12 @@ import java.util.List;
  * @param maxErrors SLO on the error count, or -1 for none
  * @param threads client event loop threads per process
  * @param workers processes holding the connections: 1 runs in this process, more are child JVMs
+ * @param devicesPerUser devices (connections) of each user; the sender sends from its first
+ * @param typingRate typing bursts per minute per couple (typing on, 1-3 sends, typing off)
+ * @param readEvery the partner's first device sends a read receipt every this many messages (0 = never)
+ * @param storm a reconnect storm, or null
+ * @param tlsResumption whether reconnects may resume their TLS session
+ * @param idle connect and authenticate only, then hold the connections quietly for the duration
  * @param sources local addresses connections bind in turn (empty: the OS chooses), to pass the
  *     per-address limits: about 28,000 ephemeral ports, and the gateway's connections per IP
  */
@@ -39,11 +45,19 @@ public record LoadtestOptions(
     long maxErrors,
     int threads,
     int workers,
-    List<InetAddress> sources) {
+    List<InetAddress> sources,
+    int devicesPerUser,
+    double typingRate,
+    int readEvery,
+    Storm storm,
+    boolean tlsResumption,
+    boolean idle) {
   /** One process may open at most 20,000 files; leave room for the JVM's own. */
   public static final int MAX_CONNECTIONS_PER_PROCESS = 19_000;
   /** What the default worker count aims for per worker. */
   public static final int CONNECTIONS_PER_WORKER = 18_000;
+  /** Devices per user; the correctness bookkeeping keeps one bit per receiving device. */
+  public static final int MAX_DEVICES = 16;
 
   public LoadtestOptions {
     if (gateways.isEmpty()) {
@@ -52,13 +66,16 @@ public record LoadtestOptions(
     if (weighted && gateways.stream().mapToDouble(Gateway::weight).sum() <= 0) {
       throw new IllegalArgumentException("gateway weights must not all be 0");
     }
-    if (couples < 1 || workers < 1 || workers > couples) {
-      throw new IllegalArgumentException("--couples must be at least 1 and --workers 1..couples");
+    if (couples < 1 || workers < 1 || workers > couples || devicesPerUser < 1 || devicesPerUser > MAX_DEVICES) {
+      throw new IllegalArgumentException("--couples must be at least 1, --workers 1..couples, --devices-per-user 1.." + MAX_DEVICES);
     }
-    if (connections(couples) > (long) workers * MAX_CONNECTIONS_PER_PROCESS) {
-      throw new IllegalArgumentException(connections(couples) + " connections in " + workers
+    if (connections(couples, devicesPerUser) > (long) workers * MAX_CONNECTIONS_PER_PROCESS) {
+      throw new IllegalArgumentException(connections(couples, devicesPerUser) + " connections in " + workers
           + " worker(s) is more than " + MAX_CONNECTIONS_PER_PROCESS + " per process (one process may open at most 20,000 files): "
-          + "use --workers " + defaultWorkers(couples) + " or more");
+          + "use --workers " + defaultWorkers(couples, devicesPerUser) + " or more");
+    }
+    if (!(typingRate >= 0) || typingRate > 600 || readEvery < 0) {
+      throw new IllegalArgumentException("--typing-rate must be 0..600 bursts/min and --read-every at least 0");
     }
     if (!(ramp > 0) || !(rate >= 0) || rate > 1000 || duration.isNegative() || duration.compareTo(Duration.ofHours(24)) > 0
         || threads < 1) {
@@ -68,18 +85,53 @@ public record LoadtestOptions(
     sources = List.copyOf(sources);
   }
 
-  /** Client connections of the run. */
+  /** Client connections of the run: two users per couple, each with its devices. */
   public long connections() {
-    return connections(couples);
+    return connections(couples, devicesPerUser);
   }
 
-  private static long connections(int couples) {
-    return 2L * couples;
+  /** Connections of one couple. */
+  int connectionsPerCouple() {
+    return 2 * devicesPerUser;
+  }
+
+  /** Devices each acked message must reach: the partner's and the sender's other devices. */
+  int receiversPerMessage() {
+    return 2 * devicesPerUser - 1;
+  }
+
+  private static long connections(int couples, int devices) {
+    return 2L * couples * devices;
   }
 
   /** Enough workers that each holds at most {@link #CONNECTIONS_PER_WORKER} connections. */
-  public static int defaultWorkers(int couples) {
-    return (int) Math.max(1, (connections(couples) + CONNECTIONS_PER_WORKER - 1) / CONNECTIONS_PER_WORKER);
+  public static int defaultWorkers(int couples, int devicesPerUser) {
+    long c = connections(couples, devicesPerUser);
+    return (int) Math.max(1, (c + CONNECTIONS_PER_WORKER - 1) / CONNECTIONS_PER_WORKER);
+  }
+
+  /**
+   * At {@code at} after the start, drop {@code percent} % of the connected clients at once
+   * (abruptly, as a network failure would) and let them reconnect.
+   */
+  public record Storm(double percent, Duration at) {
+    public Storm {
+      if (!(percent > 0) || percent > 100 || at.isNegative()) {
+        throw new IllegalArgumentException("--reconnect-storm is PERCENT@SECONDS, percent in (0, 100]");
+      }
+    }
+
+    /** {@code PCT@SECONDS}, e.g. {@code 10@30}. */
+    public static Storm parse(String spec) {
+      int at = spec.indexOf('@');
+      try {
+        return new Storm(Double.parseDouble(spec.substring(0, at).trim()),
+            Duration.ofMillis(Math.round(Double.parseDouble(spec.substring(at + 1).trim()) * 1000)));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("--reconnect-storm is PERCENT@SECONDS (e.g. 10@30), not " + spec);
+      }
+    }
+
   }
 
   public static Builder builder(List<Gateway> gateways, Path ca, Path keyFile) {
@@ -104,6 +156,12 @@ public record LoadtestOptions(
     private int threads = 2;
     private int workers;
     private List<InetAddress> sources = List.of();
+    private int devicesPerUser = 1;
+    private double typingRate = 4;
+    private int readEvery = 5;
+    private Storm storm;
+    private boolean tlsResumption = true;
+    private boolean idle;
 
     private Builder(List<Gateway> gateways, Path ca, Path keyFile) {
       this.gateways = gateways;
@@ -179,9 +237,43 @@ public record LoadtestOptions(
       return this;
     }
 
+    public Builder devicesPerUser(int n) {
+      devicesPerUser = n;
+      return this;
+    }
+
+    /** Typing bursts per minute per couple; default 4. */
+    public Builder typingRate(double perMinute) {
+      typingRate = perMinute;
+      return this;
+    }
+
+    /** A read receipt every this many messages; default 5; 0 = none. */
+    public Builder readEvery(int messages) {
+      readEvery = messages;
+      return this;
+    }
+
+    public Builder storm(Storm s) {
+      storm = s;
+      return this;
+    }
+
+    /** Default on. */
+    public Builder tlsResumption(boolean on) {
+      tlsResumption = on;
+      return this;
+    }
+
+    public Builder idle(boolean on) {
+      idle = on;
+      return this;
+    }
+
     public LoadtestOptions build() {
       return new LoadtestOptions(gateways, weighted, ca, keyFile, couples, ramp, rate, size, duration, grace, out, maxP99, maxErrors,
-          threads, workers > 0 ? workers : defaultWorkers(couples), sources);
+          threads, workers > 0 ? workers : defaultWorkers(couples, devicesPerUser), sources, devicesPerUser, typingRate, readEvery, storm,
+          tlsResumption, idle);
     }
   }
 }

@@ -57,6 +57,10 @@ final class Metrics {
   final Latency connect = latency("connect");
   final Latency ack = latency("ack");
   final Latency delivery = latency("delivery");
+  final Latency handshakeFull = latency("handshake_full");
+  final Latency handshakeResumed = latency("handshake_resumed");
+  /** From a session's end to the next AuthOk (backoff included). */
+  final Latency reconnect = latency("reconnect");
 
   final LongAdder sent = counter("sent");
   final LongAdder acked = counter("acked");
@@ -67,6 +71,13 @@ final class Metrics {
   final LongAdder seqMismatch = counter("seqMismatch");
   final LongAdder reconnects = counter("reconnects");
   final LongAdder errorCount = counter("errors");
+  final LongAdder handshakesFull = counter("handshakesFull");
+  final LongAdder handshakesResumed = counter("handshakesResumed");
+  final LongAdder dropped = counter("dropped");
+  final LongAdder typingSent = counter("typingSent");
+  final LongAdder typingReceived = counter("typingReceived");
+  final LongAdder receiptsSent = counter("receiptsSent");
+  final LongAdder receiptsReceived = counter("receiptsReceived");
   final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger peakConnections = new AtomicInteger();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();

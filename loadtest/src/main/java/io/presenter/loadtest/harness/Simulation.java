@@ -1,6 +1,7 @@
 package io.presenter.loadtest.harness;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.presenter.client.PresenterClient;
@@ -13,6 +14,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -54,11 +56,18 @@ final class Simulation implements AutoCloseable {
 
   /** Everything that may take a while before the start instant: TLS, keys, threads, couples. */
   void prepare() throws Exception {
-    ssl = TlsContexts.client(options.ca().toFile());
+    // One context for all clients: each files its sessions under its own key (a phone has its own
+    // cache), so a first connection is a full handshake and a reconnect may resume.
+    int connections = coupleCount * options.connectionsPerCouple();
+    ssl = TlsContexts.client(options.ca().toFile(), Math.max(20_480, 3 * connections));
+    if (!options.tlsResumption() && ssl.sessionContext() instanceof OpenSslSessionContext cache) {
+      cache.setSessionCacheEnabled(false);
+    }
     signer = new TokenSigner(TokenKeys.load(options.keyFile()));
     group = Transport.best().newGroup(options.threads(), new DefaultThreadFactory("loadtest", true));
+    double rate = options.idle() ? 0 : options.rate();
     for (int c = 0; c < coupleCount; c++) {
-      couples.add(new SimCouple(metrics, options.size(), options.rate()));
+      couples.add(new SimCouple(metrics, options.size(), rate, options.devicesPerUser(), options.typingRate(), options.readEvery()));
     }
   }
 
@@ -68,7 +77,8 @@ final class Simulation implements AutoCloseable {
     if (wait > 0) {
       TimeUnit.NANOSECONDS.sleep(wait);
     }
-    int total = 2 * coupleCount;
+    int perCouple = options.connectionsPerCouple();
+    int total = perCouple * coupleCount;
     double ramp = options.ramp() * coupleCount / options.couples();
     int second = 1;
     // Ramp: connection i is due at i / ramp seconds.
@@ -76,23 +86,22 @@ final class Simulation implements AutoCloseable {
     long rampDeadline = startNanos + (long) (total / ramp * 1e9) + TimeUnit.SECONDS.toNanos(30);
     List<SimCouple> waiting = new ArrayList<>(couples);
     long sendStop = Long.MAX_VALUE;
+    long stormNanos = options.storm() == null ? Long.MAX_VALUE : startNanos + options.storm().at().toNanos();
     while (true) {
       long now = System.nanoTime();
       while (opened < total && startNanos + (long) (opened / ramp * 1e9) <= now) {
-        SimCouple couple = couples.get(opened / 2);
-        SimCouple.Device device = opened % 2 == 0 ? couple.b : couple.a;
-        String user = opened % 2 == 0 ? "b" : "a";
-        int global = 2 * firstCouple + opened;
+        SimCouple.Device device = couples.get(opened / perCouple).devices().get(opened % perCouple);
+        int global = perCouple * firstCouple + opened;
         int gateway = chooseGateway(global);
         metrics.gatewayAssigned(gateway);
         device.gateway = gateway;
-        device.connect(client(options.gateways().get(gateway), source(global), "lt-" + runId + "-" + (firstCouple + opened / 2),
-            user, device));
+        device.connect(client(options.gateways().get(gateway), source(global), "lt-" + runId + "-" + (firstCouple + opened / perCouple),
+            device, opened + 1));
         opened++;
       }
-      // A couple starts sending once both partners are authenticated, during the ramp too.
+      // A couple starts sending once all its devices are authenticated, during the ramp too.
       waiting.removeIf(c -> {
-        if (c.bothUp()) {
+        if (c.allUp()) {
           c.startSending(group.next());
           return true;
         }
@@ -111,6 +120,10 @@ final class Simulation implements AutoCloseable {
         }
       } else if (now >= sendStop) {
         break;
+      }
+      if (stormNanos != Long.MAX_VALUE && now >= stormNanos) {
+        storm();
+        stormNanos = Long.MAX_VALUE;
       }
       if (now >= startNanos + second * SECOND) {
         sink.accept(metrics.sample(second++));
@@ -141,14 +154,33 @@ final class Simulation implements AutoCloseable {
       }
     }
     long lost = 0;
+    long lostDeliveries = 0;
     long unresolved = 0;
     for (SimCouple c : couples) {
       lost += c.lost();
+      lostDeliveries += c.lostDeliveries();
       unresolved += c.unresolved();
     }
     metrics.phase = Sample.DONE;
     sink.accept(metrics.sample(second));
-    return metrics.totals(Map.of("lost", lost, "unresolved", unresolved));
+    return metrics.totals(Map.of("lost", lost, "lostDeliveries", lostDeliveries, "unresolved", unresolved));
+  }
+
+  /** Drops the storm's share of this process's connected clients at once, chosen at random. */
+  private void storm() {
+    List<SimCouple.Device> up = new ArrayList<>();
+    for (SimCouple c : couples) {
+      for (SimCouple.Device d : c.devices()) {
+        if (d.up) {
+          up.add(d);
+        }
+      }
+    }
+    Collections.shuffle(up);
+    long n = Math.round(up.size() * options.storm().percent() / 100);
+    for (int i = 0; i < n; i++) {
+      up.get(i).drop();
+    }
   }
 
   /**
@@ -176,19 +208,20 @@ final class Simulation implements AutoCloseable {
     return sources.isEmpty() ? null : sources.get(global % sources.size());
   }
 
-  private PresenterClient client(Gateway gateway, InetAddress source, String couple, String user,
-      SimCouple.Device listener) {
+  /** A client for {@code device}; {@code sessionKey} (1..) keeps its TLS sessions its own in the shared context. */
+  private PresenterClient client(Gateway gateway, InetAddress source, String couple, SimCouple.Device device, int sessionKey) {
     Instant now = Instant.now();
-    String token = signer.sign(new TokenClaims(user, couple, null, now, now.plus(Duration.ofHours(24))));
+    String token = signer.sign(new TokenClaims(device.user, couple, null, now, now.plus(Duration.ofHours(24))));
     return PresenterClient.builder()
         .gateway(gateway.host(), gateway.port())
         .sslContext(ssl)
+        .tlsSessionKey(sessionKey)
         .tokens(() -> token)
-        .deviceId(user + "-1")
+        .deviceId(device.deviceId())
         .eventLoopGroup(group)
         .maxUnacked(10_000)
         .backoff(Duration.ofMillis(100), Duration.ofSeconds(5))
-        .listener(listener)
+        .listener(device)
         .localAddress(source)
         .build();
   }
@@ -198,7 +231,7 @@ final class Simulation implements AutoCloseable {
   public void close() throws InterruptedException {
     ExecutorService closer = Executors.newFixedThreadPool(4, new DefaultThreadFactory("loadtest-close", true));
     for (SimCouple c : couples) {
-      for (SimCouple.Device d : List.of(c.a, c.b)) {
+      for (SimCouple.Device d : c.devices()) {
         d.closing = true;
         if (d.client != null) {
           PresenterClient client = d.client;

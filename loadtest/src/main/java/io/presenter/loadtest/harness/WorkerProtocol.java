@@ -62,6 +62,11 @@ final class WorkerProtocol {
       n.put("maxP99Millis", o.maxP99().toMillis());
     }
     o.sources().forEach(a -> n.withArray("sources").add(a.getHostAddress()));
+    n.put("devicesPerUser", o.devicesPerUser()).put("typingRate", o.typingRate()).put("readEvery", o.readEvery())
+        .put("tlsResumption", o.tlsResumption()).put("idle", o.idle());
+    if (o.storm() != null) {
+      n.put("storm", o.storm().percent() + "@" + o.storm().at().toMillis() / 1000.0);
+    }
     return n;
   }
 
@@ -92,6 +97,12 @@ final class WorkerProtocol {
         .threads(n.path("threads").asInt())
         .workers(n.path("workers").asInt())
         .sources(sources)
+        .devicesPerUser(n.path("devicesPerUser").asInt())
+        .typingRate(n.path("typingRate").asDouble())
+        .readEvery(n.path("readEvery").asInt())
+        .storm(n.has("storm") ? LoadtestOptions.Storm.parse(n.path("storm").asText()) : null)
+        .tlsResumption(n.path("tlsResumption").asBoolean())
+        .idle(n.path("idle").asBoolean())
         .build();
   }
 

@@ -146,6 +146,33 @@ class LoadtestTest {
   }
 
   @Test
+  void twoDevicesPerUserThroughAReconnectStormLoseNothingAndResumeTls() throws Exception {
+    Path out = dir.resolve("storm");
+    StringBuilder console = new StringBuilder();
+    JsonNode json = run(options(out).couples(100).devicesPerUser(2).ramp(400).rate(4).typingRate(30).readEvery(3)
+        .duration(Duration.ofSeconds(6)).storm(new LoadtestOptions.Storm(30, Duration.ofSeconds(3))).workers(1).build(), console);
+
+    assertNoLossAndWellFormed(json, out);
+    assertThat(json.path("config").path("receiversPerMessage").asInt()).isEqualTo(3);
+    assertThat(json.path("peakConnections").asInt()).isEqualTo(400);
+    assertThat(json.path("delivered").asLong()).as("b's two devices and a's second").isEqualTo(3 * json.path("acked").asLong());
+    assertThat(json.path("deliveriesExpected").asLong()).isEqualTo(json.path("delivered").asLong());
+    assertThat(json.path("lostDeliveries").asLong()).isZero();
+    long dropped = json.path("dropped").asLong();
+    assertThat(dropped).as("30 %% of 400").isBetween(100L, 140L);
+    assertThat(json.path("reconnects").asLong()).isEqualTo(dropped);
+    assertThat(json.path("latencyMs").path("reconnect").path("count").asLong()).isEqualTo(dropped);
+    assertThat(json.path("handshakesFull").asLong()).as("first connections").isEqualTo(400);
+    assertThat(json.path("handshakesResumed").asLong()).as("reconnects resume their own session").isPositive();
+    assertThat(json.path("latencyMs").path("handshake_resumed").path("count").asLong()).isEqualTo(json.path("handshakesResumed").asLong());
+    assertThat(json.path("errors").asLong()).as("dropped connections are not errors").isZero();
+    assertThat(json.path("typingSent").asLong()).isPositive();
+    assertThat(json.path("typingReceived").asLong()).as("relayed to b's devices").isPositive();
+    assertThat(json.path("receiptsSent").asLong()).isPositive();
+    assertThat(json.path("receiptsReceived").asLong()).as("relayed to a's devices").isPositive();
+  }
+
+  @Test
   void sizesParse() {
     assertThat(SizeDistribution.parse("500")).isEqualTo(new SizeDistribution(500, 500));
     assertThat(SizeDistribution.parse("100-2000")).isEqualTo(new SizeDistribution(100, 2000));
