@@ -123,7 +123,7 @@ public final class LocalCluster implements AutoCloseable {
     s.put("presenter.chat.tokens.key-file", keyFile.toString());
     s.put("presenter.chat.store.data-dir", dataDir.resolve("store").toString());
     s.put("presenter.chat.drain-timeout", "3s");
-    return ChatServerConfig.from(ConfigFactory.parseMap(s).withFallback(ConfigFactory.defaultReference()).resolve());
+    return ChatServerConfig.from(withEnvironment(s));
   }
 
   private GatewayConfig gatewayConfig(String id, int port) {
@@ -136,7 +136,18 @@ public final class LocalCluster implements AutoCloseable {
     s.put("presenter.gateway.tokens.key-file", keyFile.toString());
     s.put("presenter.gateway.tls.cert-file", certs.certificate().toString());
     s.put("presenter.gateway.tls.key-file", certs.privateKey().toString());
-    return GatewayConfig.from(ConfigFactory.parseMap(s).withFallback(ConfigFactory.defaultReference()).resolve());
+    return GatewayConfig.from(withEnvironment(s));
+  }
+
+  /**
+   * The local cluster's own settings, then CONFIG_FORCE_ environment overrides for everything
+   * else (e.g. a gateway's limits), then the defaults.
+   */
+  private static com.typesafe.config.Config withEnvironment(Map<String, Object> settings) {
+    return ConfigFactory.parseMap(settings)
+        .withFallback(ConfigFactory.systemEnvironmentOverrides())
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
   }
 
   /** {@code <data-dir>/local.json}: where everything is, for scripts and the load harness. */

@@ -10,13 +10,15 @@ import org.HdrHistogram.Histogram;
 /**
  * Merges what several processes report into one run: samples of the same second are summed
  * (counts, connections, histograms), final totals are summed, and running figures (counts so far,
- * the run's delivery histogram) feed the progress line. With one process it is a pass-through.
- * Thread-safe: reader threads add, the coordinator's loop takes.
+ * the run's delivery histogram) feed the progress line. A second every process has reported is
+ * reduced to its time-series point, so its interval histograms (about 1 MB a second) are not
+ * kept for the whole run. With one process it is a pass-through. Thread-safe: reader threads
+ * add, the coordinator's loop takes.
  */
 final class Aggregate {
   private final int processes;
-  private final TreeMap<Integer, Sample> seconds = new TreeMap<>();
-  private final TreeMap<Integer, Integer> reporters = new TreeMap<>();
+  private final TreeMap<Integer, Sample> pending = new TreeMap<>();
+  private final List<Map<String, Object>> points = new ArrayList<>();
   private final int[] lastSecond;
   private final boolean[] gone;
   private final Totals[] finals;
@@ -39,8 +41,9 @@ final class Aggregate {
   }
 
   synchronized void add(int process, Sample s) {
-    seconds.merge(s.second(), s, Sample::plus);
-    reporters.merge(s.second(), 1, Integer::sum);
+    if (s.second() > handedOut) { // else a second already closed (only a lost process is that late)
+      pending.merge(s.second(), s, Sample::plus);
+    }
     lastSecond[process] = Math.max(lastSecond[process], s.second());
     connections[process] = s.connections();
     running = Totals.sum(running, s.counts());
@@ -67,8 +70,8 @@ final class Aggregate {
   }
 
   /**
-   * Merged seconds not handed out before that every live process has reported (all of them once
-   * {@code flush} is set), in order.
+   * Merged seconds that every live process has reported (all of them once {@code flush} is
+   * set), in order; they become points of the time series and are handed out once.
    */
   synchronized List<Sample> takeComplete(boolean flush) {
     int upTo = Integer.MAX_VALUE;
@@ -78,11 +81,10 @@ final class Aggregate {
       }
     }
     List<Sample> out = new ArrayList<>();
-    for (Sample s : seconds.tailMap(handedOut, false).values()) {
-      if (!flush && s.second() > upTo) {
-        break;
-      }
+    while (!pending.isEmpty() && (flush || pending.firstKey() <= upTo)) {
+      Sample s = pending.pollFirstEntry().getValue();
       out.add(s);
+      points.add(s.point());
       handedOut = s.second();
     }
     return out;
@@ -100,9 +102,11 @@ final class Aggregate {
     return Metrics.percentileMs(deliveryRun, 99);
   }
 
-  /** Every merged second, in order. */
-  synchronized List<Sample> series() {
-    return new ArrayList<>(seconds.values());
+  /** The time series: a point for every merged second, in order. */
+  synchronized List<Map<String, Object>> series() {
+    List<Map<String, Object>> all = new ArrayList<>(points);
+    pending.values().forEach(s -> all.add(s.point()));
+    return all;
   }
 
   /** The sum of the final totals received. */
@@ -122,8 +126,8 @@ final class Aggregate {
       return finals[0] == null ? 0 : finals[0].peakConnections();
     }
     int peak = 0;
-    for (Sample s : seconds.values()) {
-      peak = Math.max(peak, s.connections());
+    for (Map<String, Object> p : series()) {
+      peak = Math.max(peak, ((Number) p.get("connections")).intValue());
     }
     for (Totals f : finals) {
       peak = f == null ? peak : Math.max(peak, f.peakConnections());

@@ -195,12 +195,16 @@ final class Coordinator {
     return new Child(index, firstCouple, couples, p);
   }
 
-  /** A heap for the clients' state (a few KB each on the heap; TLS state is native), a small footprint otherwise. */
+  /**
+   * A heap for the clients' state (measured: about 7.5 KB live per idle connection; TLS state is
+   * native) with room for traffic, the serial collector (no GC threads; it returns memory after
+   * a full GC), pooled buffer arenas only for the event loop threads.
+   */
   static List<String> jvmFlags(long connections, int threads) {
     long heapMb = 192 + connections * 24 / 1024;
-    return List.of("-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m",
-        "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.allocator.numDirectArenas=" + threads,
-        "-Dio.netty.allocator.numHeapArenas=" + threads);
+    return List.of("-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+        "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError",
+        "-Dio.netty.allocator.numDirectArenas=" + threads, "-Dio.netty.allocator.numHeapArenas=" + threads);
   }
 
   private void awaitReady(Aggregate run) throws InterruptedException {

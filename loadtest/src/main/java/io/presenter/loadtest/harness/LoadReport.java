@@ -32,9 +32,7 @@ public final class LoadReport {
    */
   LoadReport(LoadtestOptions o, Aggregate run, Totals t, Instant started, List<Map<String, Object>> workers, List<String> lostWorkers) {
     this.histograms = t.histograms();
-    for (Sample s : run.series()) {
-      series.add(s.point());
-    }
+    series.addAll(run.series());
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("gateways", o.gateways().stream().map(Gateway::address).toList());
     config.put("gatewayChoice", o.weighted() ? "weighted" : "round-robin");

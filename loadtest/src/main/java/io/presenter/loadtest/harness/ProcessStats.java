@@ -11,7 +11,10 @@ import java.util.Map;
 final class ProcessStats {
   private ProcessStats() {}
 
-  /** rssMb, peakRssMb (Linux /proc; -1 elsewhere), heapUsedMb, cpuSeconds, threads. */
+  /**
+   * rssMb, peakRssMb (Linux /proc; -1 elsewhere), heapUsedMb, heapLiveMb (after a full GC: what
+   * the clients really hold), cpuSeconds, threads. Forces a GC: call at the end of a run.
+   */
   static Map<String, Object> now() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pid", ProcessHandle.current().pid());
@@ -19,6 +22,8 @@ final class ProcessStats {
     m.put("peakRssMb", statusMb("VmHWM:"));
     Runtime rt = Runtime.getRuntime();
     m.put("heapUsedMb", (rt.totalMemory() - rt.freeMemory()) >> 20);
+    System.gc();
+    m.put("heapLiveMb", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
     m.put("heapMaxMb", rt.maxMemory() >> 20);
     var os = ManagementFactory.getOperatingSystemMXBean();
     double cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : -1;

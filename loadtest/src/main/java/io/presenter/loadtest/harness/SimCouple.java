@@ -168,8 +168,15 @@ final class SimCouple {
           metrics.error("disconnect");
         }
       } else if (!closing) {
-        metrics.error("connect-failed");
+        metrics.error("connect-failed: " + kind(reason));
       }
+    }
+
+    /** The SDK's reason without its details: "connect failed", "TLS handshake failed", "fatal AUTH_INVALID", ... */
+    private static String kind(String reason) {
+      int colon = reason.indexOf(':');
+      String k = colon < 0 ? reason : reason.substring(0, colon);
+      return k.length() > 40 ? k.substring(0, 40) : k;
     }
 
     @Override
