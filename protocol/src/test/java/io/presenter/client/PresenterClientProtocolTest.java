@@ -45,6 +45,16 @@ class PresenterClientProtocolTest {
         .build();
   }
 
+  /** A client of {@code server} with a fast backoff. */
+  private static PresenterClient.Builder builder(ScriptedServer server) {
+    return PresenterClient.builder()
+        .gateway("127.0.0.1", server.port())
+        .trustedCa(server.ca.toFile())
+        .tokens(() -> "token")
+        .deviceId("d1")
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(50));
+  }
+
   private static Message m(long seq) {
     return ClientFrames.newMessage(seq, "bob", null, 0, 1, new byte[] {1}, null);
   }
@@ -147,14 +157,7 @@ class PresenterClientProtocolTest {
   void everyConnectionBindsTheConfiguredLocalAddress() throws Exception {
     InetAddress source = InetAddress.getByName("127.0.0.3");
     try (ScriptedServer server = new ScriptedServer(dir);
-        PresenterClient client = PresenterClient.builder()
-            .gateway("127.0.0.1", server.port())
-            .trustedCa(server.ca.toFile())
-            .tokens(() -> "token")
-            .deviceId("d1")
-            .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-            .localAddress(source)
-            .build()) {
+        PresenterClient client = builder(server).localAddress(source).build()) {
       client.connect();
       Channel first = server.nextConnection();
       assertThat(((InetSocketAddress) first.remoteAddress()).getAddress()).isEqualTo(source);
@@ -168,12 +171,7 @@ class PresenterClientProtocolTest {
     List<Boolean> resumed = new CopyOnWriteArrayList<>();
     List<Duration> took = new CopyOnWriteArrayList<>();
     try (ScriptedServer server = new ScriptedServer(dir);
-        PresenterClient client = PresenterClient.builder()
-            .gateway("127.0.0.1", server.port())
-            .trustedCa(server.ca.toFile())
-            .tokens(() -> "token")
-            .deviceId("d1")
-            .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+        PresenterClient client = builder(server)
             .tlsSessionKey(7)
             .listener(new PresenterListener() {
               @Override

@@ -242,25 +242,26 @@ final class Coordinator {
     while (true) {
       boolean running = false;
       for (Child c : children) {
-        if (c.finished() || c.lostReason != null) {
+        if (c.finished()) {
           continue;
         }
-        if (!c.process.isAlive()) {
-          Thread.sleep(200); // the reader may still be taking in the last lines
-          if (c.finished()) {
+        if (c.lostReason == null) {
+          if (!c.process.isAlive()) {
+            Thread.sleep(200); // the reader may still be taking in the last lines
+            if (c.finished()) {
+              continue;
+            }
+            c.lost("exited with status " + c.process.exitValue() + " before its final report (see its log)");
+          } else if (System.nanoTime() - c.lastHeard > SILENCE_NANOS) {
+            c.lost("silent for " + TimeUnit.NANOSECONDS.toSeconds(SILENCE_NANOS) + " s");
+          } else if (System.nanoTime() > deadline) {
+            c.lost("still running at the run's deadline");
+          } else {
+            running = true;
             continue;
           }
-          c.lost("exited with status " + c.process.exitValue() + " before its final report (see its log)");
-        } else if (System.nanoTime() - c.lastHeard > SILENCE_NANOS) {
-          c.lost("silent for " + TimeUnit.NANOSECONDS.toSeconds(SILENCE_NANOS) + " s");
-          c.kill();
-        } else if (System.nanoTime() > deadline) {
-          c.lost("still running at the run's deadline");
-          c.kill();
-        } else {
-          running = true;
-          continue;
         }
+        c.kill();
         run.lost(c.index);
       }
       run.takeComplete(!running).forEach(progress::tick);

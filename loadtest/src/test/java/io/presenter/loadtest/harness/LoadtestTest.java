@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,6 +172,43 @@ class LoadtestTest {
     assertThat(json.path("typingReceived").asLong()).as("relayed to b's devices").isPositive();
     assertThat(json.path("receiptsSent").asLong()).isPositive();
     assertThat(json.path("receiptsReceived").asLong()).as("relayed to a's devices").isPositive();
+  }
+
+  @Test
+  void aWorkerThatDiesIsReportedAndFailsTheRun() throws Exception {
+    Path out = dir.resolve("worker-lost");
+    LoadtestOptions options = options(out).couples(40).ramp(200).rate(1).duration(Duration.ofSeconds(5)).workers(2).build();
+    CompletableFuture<LoadReport> run = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new Loadtest(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // This test's own grandchild: the second worker process of the run, killed by its PID once it sends.
+    ProcessHandle worker = await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.current().descendants()
+        .filter(p -> arguments(p).containsAll(List.of(Worker.COMMAND, "1"))).findFirst().orElse(null), p -> p != null);
+    Thread.sleep(3000);
+    worker.destroyForcibly();
+    LoadReport report = run.get(90, TimeUnit.SECONDS);
+    report.write(out);
+    assertThat(report.passed()).isFalse();
+    assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains("worker 1", "lost"));
+    JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(json.path("errorsByKind").path("worker-lost").asLong()).isEqualTo(1);
+    assertThat(json.path("workers").get(1).path("lost").asText()).contains("exited");
+    assertThat(json.path("workers").get(0).path("counts").path("sent").asLong()).as("the other worker finished").isPositive();
+    assertThat(ProcessHandle.current().descendants().filter(p -> arguments(p).contains(Worker.COMMAND)).count())
+        .as("no worker left behind").isZero();
+  }
+
+  /** A process's command line (Linux /proc: ProcessHandle.Info leaves out long ones). */
+  private static List<String> arguments(ProcessHandle p) {
+    try {
+      return List.of(Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).split("\0"));
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
   }
 
   @Test
