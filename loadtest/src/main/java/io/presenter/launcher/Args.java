@@ -1,20 +1,37 @@
 package io.presenter.launcher;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** {@code --name value} options of one subcommand; unknown or repeated names are errors. */
 final class Args {
   private final Map<String, String> values = new HashMap<>();
+  private final Set<String> flagsGiven = new HashSet<>();
   private final boolean help;
 
   Args(String[] args, int from, Set<String> allowed) {
+    this(args, from, allowed, Set.of());
+  }
+
+  /** {@code flags}: options without a value ({@code --idle}). */
+  Args(String[] args, int from, Set<String> allowed, Set<String> flags) {
     boolean wantsHelp = false;
     for (int i = from; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         wantsHelp = true;
+        continue;
+      }
+      if (a.startsWith("--") && flags.contains(a.substring(2))) {
+        if (!flagsGiven.add(a.substring(2))) {
+          throw new UsageException(a + " given twice");
+        }
         continue;
       }
       if (!a.startsWith("--") || !allowed.contains(a.substring(2))) {
@@ -32,6 +49,10 @@ final class Args {
 
   boolean help() {
     return help;
+  }
+
+  boolean flag(String name) {
+    return flagsGiven.contains(name);
   }
 
   String get(String name, String fallback) {
@@ -56,6 +77,45 @@ final class Args {
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be a number, not " + v);
     }
+  }
+
+  /**
+   * Addresses from a list and/or IPv4 ranges: {@code 127.0.0.1,127.0.0.2} or {@code
+   * 127.0.0.1-127.0.0.8} or both mixed ({@code 127.0.0.1-127.0.0.4,127.0.0.9}); at most 256 per range.
+   */
+  static List<InetAddress> addresses(String option, String spec) {
+    List<InetAddress> out = new ArrayList<>();
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      int dash = p.indexOf('-');
+      try {
+        if (dash < 0) {
+          out.add(InetAddress.getByName(p));
+          continue;
+        }
+        byte[] from = InetAddress.getByName(p.substring(0, dash).trim()).getAddress();
+        byte[] to = InetAddress.getByName(p.substring(dash + 1).trim()).getAddress();
+        long a = ipv4(from);
+        long b = ipv4(to);
+        if (from.length != 4 || to.length != 4 || b < a || b - a >= 256) {
+          throw new UsageException("--" + option + ": a range is FIRST-LAST of at most 256 IPv4 addresses, not " + p);
+        }
+        for (long ip = a; ip <= b; ip++) {
+          out.add(InetAddress.getByAddress(new byte[] {(byte) (ip >> 24), (byte) (ip >> 16), (byte) (ip >> 8), (byte) ip}));
+        }
+      } catch (UnknownHostException e) {
+        throw new UsageException("--" + option + ": bad address " + p);
+      }
+    }
+    return out;
+  }
+
+  private static long ipv4(byte[] a) {
+    long v = 0;
+    for (byte b : a) {
+      v = (v << 8) | (b & 0xff);
+    }
+    return v;
   }
 
   /** A command-line mistake: printed with the subcommand's usage, exit status 2. */

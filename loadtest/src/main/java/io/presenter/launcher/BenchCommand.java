@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presenter.loadtest.bench.Bench;
 import io.presenter.loadtest.bench.BenchOptions;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +14,7 @@ final class BenchCommand {
   static final String USAGE =
       """
       usage: presenter bench --local DATA_DIR --target HOST:PORT [--connections N] [--concurrency C]
-                             [--sources 127.0.0.1,127.0.0.2,...] [--resume M] [--hold SECONDS]
+                             [--sources 127.0.0.1,127.0.0.2,...|127.0.0.1-127.0.0.8] [--resume M] [--hold SECONDS]
                              [--messages-per-second R] [--seconds S] [--relay-couples K]
                              [--threads T] [--admin URL] [--cpu-pids PID,...] [--out FILE.json]
         Benchmarks a gateway (or a chat server's direct TLS port) in bounded phases:
@@ -68,7 +66,7 @@ final class BenchCommand {
           Integer.parseInt(target.substring(colon + 1)),
           n,
           args.getInt("concurrency", 200),
-          sources(args.get("sources", "127.0.0.1")),
+          Args.addresses("sources", args.get("sources", "127.0.0.1")),
           args.getInt("resume", Math.min(n, 2000)),
           args.getInt("hold", 0),
           args.getInt("messages-per-second", 200),
@@ -92,18 +90,6 @@ final class BenchCommand {
         } catch (NumberFormatException e) {
           throw new Args.UsageException("bad pid " + s);
         }
-      }
-    }
-    return out;
-  }
-
-  private static List<InetAddress> sources(String list) {
-    List<InetAddress> out = new ArrayList<>();
-    for (String s : list.split(",")) {
-      try {
-        out.add(InetAddress.getByName(s.trim()));
-      } catch (UnknownHostException e) {
-        throw new Args.UsageException("bad source address " + s);
       }
     }
     return out;

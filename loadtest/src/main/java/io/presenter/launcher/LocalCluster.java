@@ -61,8 +61,8 @@ public final class LocalCluster implements AutoCloseable {
 
   /**
    * Settings for every gateway, on top of the local ones (e.g. {@code
-   * presenter.gateway.drain.window}); call before {@link #start()}. CONFIG_FORCE_ environment
-   * variables still win, as in production.
+   * presenter.gateway.drain.window}); call before {@link #start()}. They win over CONFIG_FORCE_
+   * environment variables, like the local cluster's own settings.
    */
   public LocalCluster gatewaySettings(Map<String, Object> settings) {
     gatewaySettings.putAll(settings);
@@ -134,7 +134,7 @@ public final class LocalCluster implements AutoCloseable {
     s.put("presenter.chat.tokens.key-file", keyFile.toString());
     s.put("presenter.chat.store.data-dir", dataDir.resolve("store").toString());
     s.put("presenter.chat.drain-timeout", "3s");
-    return ChatServerConfig.from(withOverrides(s));
+    return ChatServerConfig.from(withEnvironment(s));
   }
 
   private GatewayConfig gatewayConfig(String id, int port) {
@@ -148,13 +148,16 @@ public final class LocalCluster implements AutoCloseable {
     s.put("presenter.gateway.tls.cert-file", certs.certificate().toString());
     s.put("presenter.gateway.tls.key-file", certs.privateKey().toString());
     s.putAll(gatewaySettings);
-    return GatewayConfig.from(withOverrides(s));
+    return GatewayConfig.from(withEnvironment(s));
   }
 
-  /** The local settings over the defaults, under CONFIG_FORCE_ environment overrides. */
-  private static com.typesafe.config.Config withOverrides(Map<String, Object> local) {
-    return ConfigFactory.systemEnvironmentOverrides()
-        .withFallback(ConfigFactory.parseMap(local))
+  /**
+   * The local cluster's own settings, then CONFIG_FORCE_ environment overrides for everything
+   * else (e.g. a gateway's limits), then the defaults.
+   */
+  private static com.typesafe.config.Config withEnvironment(Map<String, Object> settings) {
+    return ConfigFactory.parseMap(settings)
+        .withFallback(ConfigFactory.systemEnvironmentOverrides())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
   }

@@ -23,9 +23,9 @@ final class LocalCommand {
         first chat server's direct TLS client listener on port Q (0 = any free port; default:
         no direct listener). Keys, certificates, ZooKeeper data and messages live in D (default
         ./local-data) and survive restarts. Writes D/local.json. Stops on Ctrl-C or SIGTERM.
-        Any gateway or chat server setting can be changed for all of them with the same
-        CONFIG_FORCE_ variables as in production (docs/CONFIG.md), e.g. for a load test from few
-        source addresses: CONFIG_FORCE_presenter_gateway_limits_max__connections__per__ip=100000
+        CONFIG_FORCE_ environment variables (docs/CONFIG.md) apply to every gateway and chat
+        server for the settings this command does not set itself, e.g.
+        CONFIG_FORCE_presenter_gateway_limits_max__connections__per__ip=50000 for a big loadtest.
       """;
 
   private LocalCommand() {}

@@ -38,6 +38,7 @@ public final class Presenter {
         case "bench" -> BenchCommand.run(rest);
         case "chat" -> ChatCommand.run(rest);
         case "loadtest" -> LoadtestCommand.run(rest);
+        case "loadtest-worker" -> io.presenter.loadtest.harness.Worker.run(); // started by loadtest --workers N
         default -> {
           System.err.print("unknown command " + args[0] + "\n" + USAGE);
           System.exit(2);

@@ -2,10 +2,12 @@ package io.presenter.client;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.presenter.protocol.client.ClientFrameError;
 import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.protocol.tls.TlsContexts;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -13,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * ClientCore}, and keeps the connection alive. On a writer-idle event (nothing written for the
  * keepalive interval) it sends a Ping; when the next writer-idle event finds that nothing at all
  * arrived since that Ping, or the session is still not authenticated, it closes the connection,
- * which makes the client reconnect. Decoder errors (a server frame that does not decode) and
+ * which makes the client reconnect. It times the TLS handshake from channelActive and reports it
+ * (and whether the session was resumed) to the core. Decoder errors (a server frame that does not decode) and
  * exceptions close the connection too; nothing reaches Netty's unhandled-exception path. Frames
  * hold no buffers, so there is nothing to release.
  */
@@ -21,6 +24,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
   private final ClientCore core;
   private boolean readSincePing = true;
   private String closeReason = "connection closed";
+  private long activeNanos;
 
   ClientChannelHandler(ClientCore core) {
     this.core = core;
@@ -28,6 +32,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    activeNanos = System.nanoTime();
     core.onActive(ctx.channel());
     ctx.fireChannelActive();
   }
@@ -53,8 +58,12 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (evt instanceof ClientFrameError error) {
       close(ctx, "undecodable frame from server: " + error.message());
-    } else if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
-      close(ctx, "TLS handshake failed: " + hs.cause());
+    } else if (evt instanceof SslHandshakeCompletionEvent hs) {
+      if (hs.isSuccess()) {
+        core.onHandshake(ctx.channel(), System.nanoTime() - activeNanos, TlsContexts.resumed(ctx.pipeline().get(SslHandler.class)));
+      } else {
+        close(ctx, "TLS handshake failed: " + hs.cause());
+      }
     }
   }
 

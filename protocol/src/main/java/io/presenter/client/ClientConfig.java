@@ -2,6 +2,7 @@ package io.presenter.client;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -21,4 +22,7 @@ record ClientConfig(
     int maxUnacked,
     long lastSeenSeq,
     String clientVersion,
-    PresenterListener listener) {}
+    PresenterListener listener,
+    InetAddress localAddress,
+    int tlsSessionKey,
+    Supplier<InetSocketAddress> gatewayChooser) {}

@@ -3,6 +3,8 @@ package io.presenter.client;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.presenter.protocol.client.ClientFrameCodec;
 import io.presenter.protocol.client.ClientFrames;
@@ -13,6 +15,7 @@ import io.presenter.protocol.client.thrift.ServerError;
 import io.presenter.protocol.client.thrift.SessionReestablished;
 import io.presenter.protocol.client.thrift.clientConstants;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
@@ -95,6 +98,12 @@ final class ClientCore {
       auth.getAuth().setClientVersion(config.clientVersion());
     }
     ch.writeAndFlush(auth).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+
+  void onHandshake(Channel ch, long nanos, boolean resumed) {
+    if (ch == channel) {
+      fire(() -> listener.handshake(Duration.ofNanos(nanos), resumed));
+    }
   }
 
   boolean isActive(Channel ch) {
@@ -244,6 +253,28 @@ final class ClientCore {
       if (h != null) {
         h.reason(reason);
       }
+      ch.close();
+    }
+  }
+
+  /**
+   * Ends the connection as a network failure would, without TLS close_notify: a TCP reset (linger
+   * 0), closed below the TLS handler. The client reconnects as after any failure.
+   */
+  void dropChannel(String reason) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    ClientChannelHandler h = ch.pipeline().get(ClientChannelHandler.class);
+    if (h != null) {
+      h.reason(reason);
+    }
+    ch.config().setOption(ChannelOption.SO_LINGER, 0);
+    ChannelHandlerContext first = ch.pipeline().firstContext();
+    if (first != null) {
+      first.close(); // from the first handler's context: skips the TLS handler's close_notify
+    } else {
       ch.close();
     }
   }

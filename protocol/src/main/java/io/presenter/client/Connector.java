@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Opens one client connection: a random gateway of the configured list, resolved through DNS on
- * every attempt (DNS steers clients to idle gateways), TLS with host name verification, then the
- * pipeline {@code tls -> keepalive -> decoder -> encoder -> session}.
+ * Opens one client connection: the gateway chooser's pick, or a random gateway of the configured
+ * list, resolved through DNS on every attempt (DNS steers clients to idle gateways), from the
+ * configured local address if any,
+ * TLS with host name verification, then the pipeline {@code tls -> keepalive -> decoder ->
+ * encoder -> session}.
  */
 final class Connector {
   private final ClientConfig config;
@@ -31,17 +33,28 @@ final class Connector {
   }
 
   ChannelFuture connect(ClientCore core) {
-    List<InetSocketAddress> gateways = config.gateways();
-    InetSocketAddress gw = gateways.get(ThreadLocalRandom.current().nextInt(gateways.size()));
+    InetSocketAddress gw = choose();
     InetSocketAddress target = InetSocketAddress.createUnresolved(gw.getHostString(), gw.getPort());
-    return bootstrap.clone().handler(initializer(core, target)).connect(target);
+    Bootstrap b = bootstrap.clone().handler(initializer(core, target));
+    return config.localAddress() == null ? b.connect(target) : b.connect(target, new InetSocketAddress(config.localAddress(), 0));
+  }
+
+  private InetSocketAddress choose() {
+    if (config.gatewayChooser() != null) {
+      return config.gatewayChooser().get();
+    }
+    List<InetSocketAddress> gateways = config.gateways();
+    return gateways.get(ThreadLocalRandom.current().nextInt(gateways.size()));
   }
 
   private ChannelInitializer<Channel> initializer(ClientCore core, InetSocketAddress target) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        SslHandler tls = config.ssl().newHandler(ch.alloc(), target.getHostString(), target.getPort());
+        // Host and port key the context's client session cache (so reconnects resume); a
+        // tlsSessionKey stands in for the port to keep this client's sessions its own.
+        int sessionPort = config.tlsSessionKey() > 0 ? config.tlsSessionKey() : target.getPort();
+        SslHandler tls = config.ssl().newHandler(ch.alloc(), target.getHostString(), sessionPort);
         SSLParameters params = tls.engine().getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         tls.engine().setSSLParameters(params);

@@ -8,6 +8,7 @@ import io.presenter.protocol.client.thrift.AuthOk;
 import io.presenter.protocol.tls.TlsContexts;
 import io.presenter.protocol.transport.Transport;
 import java.io.File;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,9 +131,13 @@ public final class PresenterClient implements AutoCloseable {
     return core.sessionGateway();
   }
 
-  /** Drops the current connection as if the network failed (the client reconnects); for tests. */
-  void dropConnection() {
-    core.loop().execute(() -> core.closeChannel("dropped by the application"));
+  /**
+   * Drops the current connection abruptly, as a network failure would: a TCP reset without TLS
+   * close_notify or any goodbye. The client then reconnects like after any failure, resending
+   * unacked messages and syncing what it missed. For tests and load tools (reconnect storms).
+   */
+  public void dropConnection() {
+    core.loop().execute(() -> core.dropChannel("dropped by the application"));
   }
 
   /**
@@ -174,12 +179,26 @@ public final class PresenterClient implements AutoCloseable {
     private long lastSeenSeq;
     private String clientVersion = "presenter-java-sdk";
     private PresenterListener listener = new PresenterListener() {};
+    private InetAddress localAddress;
+    private int tlsSessionKey;
+    private Supplier<InetSocketAddress> gatewayChooser;
 
     private Builder() {}
 
     /** A gateway address; add several to pick one at random per connection attempt. */
     public Builder gateway(String host, int port) {
       gateways.add(InetSocketAddress.createUnresolved(host, port));
+      return this;
+    }
+
+    /**
+     * Chooses the gateway for every connection attempt (reconnects included), instead of a random
+     * pick from the {@link #gateway} list: for service discovery of your own, e.g. gateways'
+     * published weights. The host name is resolved on each attempt and verified against the
+     * gateway's certificate, as for a listed gateway.
+     */
+    public Builder gatewayChooser(Supplier<InetSocketAddress> chooser) {
+      this.gatewayChooser = chooser;
       return this;
     }
 
@@ -253,12 +272,34 @@ public final class PresenterClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The local address every connection binds (any free port), e.g. one of several loopback
+     * addresses so a load tool can open more connections than one address has ports. Default:
+     * chosen by the OS.
+     */
+    public Builder localAddress(InetAddress address) {
+      this.localAddress = address;
+      return this;
+    }
+
+    /**
+     * Keeps this client's TLS sessions apart from other clients' in a shared {@link #sslContext}.
+     * A client context's session cache is keyed by the server's host and port, so clients sharing
+     * one context resume each other's sessions; a load tool simulating many phones gives each
+     * client its own key (1 and up), which takes the place of the port in the cache key (the
+     * connection still goes to the gateway's port). Default 0: the gateway's port.
+     */
+    public Builder tlsSessionKey(int key) {
+      this.tlsSessionKey = key;
+      return this;
+    }
+
     public PresenterClient build() {
-      if (gateways.isEmpty() || tokens == null || deviceId == null) {
-        throw new IllegalStateException("gateway, tokens and deviceId are required");
+      if ((gateways.isEmpty() && gatewayChooser == null) || tokens == null || deviceId == null) {
+        throw new IllegalStateException("a gateway (or a gatewayChooser), tokens and deviceId are required");
       }
-      if (keepalive.isNegative() || keepalive.isZero() || maxUnacked < 1) {
-        throw new IllegalArgumentException("keepalive and maxUnacked must be positive");
+      if (keepalive.isNegative() || keepalive.isZero() || maxUnacked < 1 || tlsSessionKey < 0) {
+        throw new IllegalArgumentException("keepalive and maxUnacked must be positive, tlsSessionKey not negative");
       }
       SslContext context = ssl;
       if (context == null) {
@@ -269,7 +310,8 @@ public final class PresenterClient implements AutoCloseable {
         }
       }
       return new PresenterClient(new ClientConfig(List.copyOf(gateways), context, tokens, deviceId, group, snappy,
-          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener));
+          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener, localAddress, tlsSessionKey,
+          gatewayChooser));
     }
   }
 }

@@ -4,6 +4,7 @@ import io.presenter.protocol.client.thrift.AuthOk;
 import io.presenter.protocol.client.thrift.Message;
 import io.presenter.protocol.client.thrift.ServerError;
 import io.presenter.protocol.client.thrift.SessionReestablished;
+import java.time.Duration;
 
 /**
  * Events of a {@link PresenterClient}. Every method has an empty default, so implement only what
@@ -14,6 +15,13 @@ import io.presenter.protocol.client.thrift.SessionReestablished;
  * thrown by a listener is logged nowhere and otherwise ignored.
  */
 public interface PresenterListener {
+  /**
+   * A connection's TLS handshake finished, {@code elapsed} after the TCP connection was up;
+   * {@code resumed} if it resumed an earlier TLS session (always false with the JDK provider).
+   * Comes before the session's {@link #connected}.
+   */
+  default void handshake(Duration elapsed, boolean resumed) {}
+
   /** A new session was authenticated ({@code AuthOk}), after {@code connect()} or a reconnect. */
   default void connected(AuthOk info) {}
 

@@ -9,6 +9,8 @@ import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.client.thrift.GoAwayReason;
 import io.presenter.protocol.client.thrift.Message;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +43,16 @@ class PresenterClientProtocolTest {
           }
         })
         .build();
+  }
+
+  /** A client of {@code server} with a fast backoff. */
+  private static PresenterClient.Builder builder(ScriptedServer server) {
+    return PresenterClient.builder()
+        .gateway("127.0.0.1", server.port())
+        .trustedCa(server.ca.toFile())
+        .tokens(() -> "token")
+        .deviceId("d1")
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(50));
   }
 
   private static Message m(long seq) {
@@ -138,6 +150,49 @@ class PresenterClientProtocolTest {
       server.nextConnection();
       assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
       assertThat(server.next().getAuth().getToken()).isEqualTo("token-3");
+    }
+  }
+
+  @Test
+  void everyConnectionBindsTheConfiguredLocalAddress() throws Exception {
+    InetAddress source = InetAddress.getByName("127.0.0.3");
+    try (ScriptedServer server = new ScriptedServer(dir);
+        PresenterClient client = builder(server).localAddress(source).build()) {
+      client.connect();
+      Channel first = server.nextConnection();
+      assertThat(((InetSocketAddress) first.remoteAddress()).getAddress()).isEqualTo(source);
+      first.close();
+      assertThat(((InetSocketAddress) server.nextConnection().remoteAddress()).getAddress()).as("after a reconnect too").isEqualTo(source);
+    }
+  }
+
+  @Test
+  void handshakesAreReportedAndADroppedConnectionResumesItsTlsSession() throws Exception {
+    List<Boolean> resumed = new CopyOnWriteArrayList<>();
+    List<Duration> took = new CopyOnWriteArrayList<>();
+    try (ScriptedServer server = new ScriptedServer(dir);
+        PresenterClient client = builder(server)
+            .tlsSessionKey(7)
+            .listener(new PresenterListener() {
+              @Override
+              public void handshake(Duration elapsed, boolean wasResumed) {
+                took.add(elapsed);
+                resumed.add(wasResumed);
+              }
+            })
+            .build()) {
+      CompletableFuture<?> connected = client.connect();
+      Channel first = server.nextConnection();
+      authenticate(server, 0);
+      connected.get(10, TimeUnit.SECONDS);
+      assertThat(resumed).containsExactly(false);
+      client.dropConnection();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !first.isActive());
+      server.nextConnection();
+      assertThat(server.next().isSetAuth()).as("the client reconnected by itself").isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> resumed.size() == 2);
+      assertThat(resumed).as("the second handshake resumed the first session").containsExactly(false, true);
+      assertThat(took).allSatisfy(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(10)));
     }
   }
 }

@@ -1,9 +1,8 @@
 package io.presenter.gateway.limits;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.internal.tcnative.SSL;
+import io.presenter.protocol.tls.TlsContexts;
 
 /** Whether a finished handshake resumed an earlier session (ticket or cache). */
 public final class ResumptionProbe {
@@ -15,12 +14,6 @@ public final class ResumptionProbe {
   }
 
   public static boolean resumed(SslHandler ssl) {
-    if (ssl.engine() instanceof ReferenceCountedOpenSslEngine engine) {
-      synchronized (engine) {
-        long pointer = engine.sslPointer();
-        return pointer != 0 && SSL.isSessionReused(pointer);
-      }
-    }
-    return false;
+    return TlsContexts.resumed(ssl);
   }
 }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.presenter.protocol.client.ClientFrameDecoder;
 import io.presenter.protocol.client.ClientFrameEncoder;
@@ -44,13 +43,7 @@ final class BenchClient implements AutoCloseable {
     this.options = options;
     this.stats = stats;
     this.group = transport.newGroup(options.threads(), new DefaultThreadFactory("bench-client", true));
-    this.tls =
-        SslContextBuilder.forClient()
-            .sslProvider(TlsContexts.provider())
-            .protocols(TlsContexts.PROTOCOLS)
-            .trustManager(options.caFile().toFile())
-            .sessionCacheSize(Math.max(20_480, 2 * options.connections()))
-            .build();
+    this.tls = TlsContexts.client(options.caFile().toFile(), Math.max(20_480, 2 * options.connections()));
     this.signer = new TokenSigner(TokenKeys.load(options.keyFile()));
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * The self-contained HTML report: inline SVG charts drawn here (no script, no network), the
@@ -25,8 +26,7 @@ final class HtmlReport {
   /** Named series of (x, y) points. */
   private record Series(String name, List<double[]> points) {}
 
-  static String render(Map<String, Object> figures, Metrics m) {
-    List<Map<String, Object>> ts = m.series;
+  static String render(Map<String, Object> figures, Map<String, Histogram> histograms, List<Map<String, Object>> ts) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Presenter load test</title>\n<style>")
         .append("body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse}")
@@ -37,24 +37,30 @@ final class HtmlReport {
     h.append("<p class=\"").append(passed ? "pass\"><b>PASSED</b>" : "fail\"><b>FAILED</b>: " + esc(String.valueOf(figures.get("failures"))))
         .append("</p>\n<p>").append(esc(String.valueOf(figures.get("config")))).append("<br>started ")
         .append(esc(String.valueOf(figures.get("startedAt")))).append("</p>\n");
-    h.append("<table><tr>");
-    String[] counts = {"peakConnections", "sent", "acked", "delivered", "lost", "duplicated", "sendFailed", "reconnects", "errors"};
-    for (String c : counts) {
-      h.append("<th>").append(c).append("</th>");
+    h.append(table(figures, "peakConnections", "sent", "acked", "delivered", "deliveriesExpected", "lost", "duplicated", "outOfOrder",
+        "sendFailed", "errors"));
+    h.append(table(figures, "reconnects", "goAways", "dropped", "handshakesFull", "handshakesResumed", "typingSent", "typingReceived",
+        "receiptsSent", "receiptsReceived"));
+    h.append("<p>rates (steady phase): ").append(esc(String.valueOf(figures.get("rates")))).append("<br>connections per gateway: ")
+        .append(esc(String.valueOf(figures.get("connectionsPerGateway")))).append("</p>\n");
+    if (figures.get("workers") instanceof List<?> workers) {
+      h.append("<details><summary>processes</summary><ul>");
+      for (Object w : workers) {
+        h.append("<li>").append(esc(String.valueOf(w))).append("</li>");
+      }
+      h.append("</ul></details>\n");
     }
-    h.append("</tr><tr>");
-    for (String c : counts) {
-      h.append("<td>").append(esc(String.valueOf(figures.get(c)))).append("</td>");
-    }
-    h.append("</tr></table>\n<h2>Latency (ms)</h2>\n<table><tr><th>latency</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p999</th><th>max</th><th>mean</th></tr>");
-    for (Metrics.Latency l : List.of(m.connect, m.ack, m.delivery)) {
-      h.append("<tr><th>").append(l.name).append("</th>");
-      for (Object v : Metrics.summary(l.total).values()) {
+    h.append("<h2>Latency (ms)</h2>\n<table><tr><th>latency</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p999</th><th>max</th><th>mean</th></tr>");
+    for (var l : histograms.entrySet()) {
+      h.append("<tr><th>").append(esc(l.getKey())).append("</th>");
+      for (Object v : Metrics.summary(l.getValue()).values()) {
         h.append("<td>").append(v).append("</td>");
       }
       h.append("</tr>");
     }
-    h.append("</table>\n<p>connect: connect() to AuthOk; ack: intended send time to SendAck; delivery: intended send time to the partner's receipt (open loop).</p>\n");
+    h.append("</table>\n<p>connect: connect() to the first AuthOk; ack: intended send time to SendAck; delivery: intended send time")
+        .append(" to each receiving device (open loop); handshake_full / handshake_resumed: TCP connected to TLS handshake done;")
+        .append(" reconnect: end of a session to the next AuthOk.</p>\n");
     h.append("<p>errors by kind: ").append(esc(String.valueOf(figures.get("errorsByKind")))).append("</p>\n<h2>Over time</h2>\n");
     h.append(chart("Connections", "connections", List.of(series(ts, "connections")), false));
     h.append(chart("Throughput (messages/s)", "msg/s", List.of(series(ts, "sent"), series(ts, "acked"), series(ts, "delivered")), false));
@@ -63,12 +69,15 @@ final class HtmlReport {
     h.append(chart("Errors and reconnects per second", "per s", List.of(series(ts, "errors"), series(ts, "reconnects")), false));
     h.append("<h2>Latency percentile distribution</h2>\n");
     List<Series> dist = new ArrayList<>();
-    for (Metrics.Latency l : List.of(m.connect, m.ack, m.delivery)) {
+    for (var l : histograms.entrySet()) {
+      if (l.getValue().getTotalCount() == 0) {
+        continue;
+      }
       List<double[]> pts = new ArrayList<>();
-      for (double[] p : Metrics.distribution(l.total)) {
+      for (double[] p : Metrics.distribution(l.getValue())) {
         pts.add(new double[] {Math.min(5, -Math.log10(Math.max(1e-5, 1 - p[0] / 100))), p[1]});
       }
-      dist.add(new Series(l.name, pts));
+      dist.add(new Series(l.getKey(), pts));
     }
     h.append(chart("Latency by percentile (ms)", "ms", dist, true));
     try {
@@ -78,6 +87,18 @@ final class HtmlReport {
       throw new IllegalStateException(e);
     }
     return h.append("</body></html>\n").toString();
+  }
+
+  private static String table(Map<String, Object> figures, String... names) {
+    StringBuilder t = new StringBuilder("<table><tr>");
+    for (String c : names) {
+      t.append("<th>").append(c).append("</th>");
+    }
+    t.append("</tr><tr>");
+    for (String c : names) {
+      t.append("<td>").append(esc(String.valueOf(figures.get(c)))).append("</td>");
+    }
+    return t.append("</tr></table>\n").toString();
   }
 
   private static Series series(List<Map<String, Object>> ts, String key) {

@@ -1,6 +1,7 @@
 package io.presenter.loadtest.harness;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Counters and latency recorders shared by every simulated device; thread-safe. {@link #sample}
- * (called once a second by one thread) turns them into the per-second time series and the
- * cumulative histograms.
+ * The live counters and latency recorders of one process, shared by every simulated device;
+ * thread-safe. {@link #sample} (called once a second by one thread) turns them into a {@link
+ * Sample} of what happened since the previous call; {@link #totals} gives the run-long figures.
+ * Counters and latencies are registered by name, so samples and totals travel between processes
+ * and merge without knowing what they hold.
  */
 final class Metrics {
   /** Latencies are recorded in microseconds, up to ten minutes. */
@@ -25,7 +28,7 @@ final class Metrics {
   static final class Latency {
     final String name;
     private final Recorder recorder = new Recorder(HIGHEST_MICROS, 3);
-    final Histogram total = new Histogram(HIGHEST_MICROS, 3);
+    private final Histogram total = new Histogram(HIGHEST_MICROS, 3);
     private Histogram interval;
 
     Latency(String name) {
@@ -36,55 +39,108 @@ final class Metrics {
       recorder.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000)));
     }
 
-    /** Moves what was recorded since the last call into the total; returns that interval. */
+    /** Moves what was recorded since the last call into the total; returns a copy of that interval. */
     synchronized Histogram roll() {
       interval = recorder.getIntervalHistogram(interval);
       total.add(interval);
-      return interval;
+      return interval.copy();
+    }
+
+    synchronized Histogram total() {
+      return total.copy();
     }
   }
 
-  final Latency connect = new Latency("connect");
-  final Latency ack = new Latency("ack");
-  final Latency delivery = new Latency("delivery");
+  private final Map<String, LongAdder> counters = new LinkedHashMap<>();
+  private final Map<String, Latency> latencies = new LinkedHashMap<>();
 
-  final LongAdder sent = new LongAdder();
-  final LongAdder acked = new LongAdder();
-  final LongAdder sendFailed = new LongAdder();
-  final LongAdder delivered = new LongAdder();
-  final LongAdder duplicated = new LongAdder();
-  final LongAdder outOfOrder = new LongAdder();
-  final LongAdder seqMismatch = new LongAdder();
-  final LongAdder reconnects = new LongAdder();
+  final Latency connect = latency("connect");
+  final Latency ack = latency("ack");
+  final Latency delivery = latency("delivery");
+  final Latency handshakeFull = latency("handshake_full");
+  final Latency handshakeResumed = latency("handshake_resumed");
+  /** From a session's end to the next AuthOk (backoff included). */
+  final Latency reconnect = latency("reconnect");
+
+  final LongAdder sent = counter("sent");
+  final LongAdder acked = counter("acked");
+  final LongAdder sendFailed = counter("sendFailed");
+  final LongAdder delivered = counter("delivered");
+  final LongAdder duplicated = counter("duplicated");
+  final LongAdder outOfOrder = counter("outOfOrder");
+  final LongAdder seqMismatch = counter("seqMismatch");
+  final LongAdder reconnects = counter("reconnects");
+  /** Sessions a gateway asked to move (GoAway, e.g. a draining gateway): expected, not errors. */
+  final LongAdder goAways = counter("goAways");
+  final LongAdder errorCount = counter("errors");
+  final LongAdder handshakesFull = counter("handshakesFull");
+  final LongAdder handshakesResumed = counter("handshakesResumed");
+  final LongAdder dropped = counter("dropped");
+  final LongAdder typingSent = counter("typingSent");
+  final LongAdder typingReceived = counter("typingReceived");
+  final LongAdder receiptsSent = counter("receiptsSent");
+  final LongAdder receiptsReceived = counter("receiptsReceived");
   final AtomicInteger connections = new AtomicInteger();
-  final AtomicInteger peakConnections = new AtomicInteger();
-  final LongAdder connectFailed = new LongAdder();
+  private final AtomicInteger peakConnections = new AtomicInteger();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-  private final LongAdder errorCount = new LongAdder();
+  /** Per gateway (in the options' order): connections that chose it, and those authenticated through it. */
+  private LongAdder[][] perGateway = new LongAdder[0][];
+  private List<Gateway> gateways = List.of();
 
-  volatile String phase = "ramp";
-  final List<Map<String, Object>> series = new ArrayList<>();
-  private final long startNanos = System.nanoTime();
-  private long lastSent;
-  private long lastAcked;
-  private long lastDelivered;
-  private long lastErrors;
-  private long lastReconnects;
+  volatile String phase = Sample.RAMP;
+  private final Map<String, Long> lastCounts = new LinkedHashMap<>();
+  private final Map<String, Long> lastErrors = new LinkedHashMap<>();
+
+  private LongAdder counter(String name) {
+    LongAdder a = new LongAdder();
+    counters.put(name, a);
+    return a;
+  }
+
+  private Latency latency(String name) {
+    Latency l = new Latency(name);
+    latencies.put(name, l);
+    return l;
+  }
+
+  /** Sets up the per-gateway counts; call before any connection. */
+  void gateways(List<Gateway> list) {
+    gateways = List.copyOf(list);
+    perGateway = new LongAdder[list.size()][];
+    for (int i = 0; i < list.size(); i++) {
+      perGateway[i] = new LongAdder[] {new LongAdder(), new LongAdder()};
+    }
+  }
+
+  void gatewayAssigned(int gateway) {
+    perGateway[gateway][0].increment();
+  }
+
+  void gatewayAuthenticated(int gateway) {
+    if (gateway >= 0) {
+      perGateway[gateway][1].increment();
+    }
+  }
+
+  /** The index of {@code address} in the run's gateway list, or -1 (not listed, or null). */
+  int gatewayIndex(java.net.InetSocketAddress address) {
+    for (int i = 0; address != null && i < gateways.size(); i++) {
+      if (gateways.get(i).host().equals(address.getHostString()) && gateways.get(i).port() == address.getPort()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The name of a per-gateway count in {@link Totals#counts}: {@code what} is assigned or authenticated. */
+  static String gatewayCount(Gateway g, String what) {
+    return "gateway " + g.address() + " " + what;
+  }
 
   /** Counts an error of a kind (a ServerError code, an exception class, "disconnect", ...). */
   void error(String kind) {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
     errorCount.increment();
-  }
-
-  long errors() {
-    return errorCount.sum();
-  }
-
-  Map<String, Long> errorsByKind() {
-    Map<String, Long> out = new TreeMap<>();
-    errors.forEach((k, v) -> out.put(k, v.sum()));
-    return out;
   }
 
   void connected() {
@@ -96,42 +152,57 @@ final class Metrics {
     connections.decrementAndGet();
   }
 
-  /** One point of the time series: what happened since the previous call. */
-  synchronized Map<String, Object> sample() {
-    Histogram d = delivery.roll();
-    Histogram a = ack.roll();
-    Histogram c = connect.roll();
-    long s = sent.sum();
-    long ak = acked.sum();
-    long dl = delivered.sum();
-    long er = errorCount.sum();
-    long rc = reconnects.sum();
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("t", Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0);
-    p.put("phase", phase);
-    p.put("connections", connections.get());
-    p.put("sent", s - lastSent);
-    p.put("acked", ak - lastAcked);
-    p.put("delivered", dl - lastDelivered);
-    p.put("errors", er - lastErrors);
-    p.put("reconnects", rc - lastReconnects);
-    p.put("connectP99Ms", ms(c.getTotalCount() == 0 ? 0 : c.getValueAtPercentile(99)));
-    p.put("ackP99Ms", ms(a.getTotalCount() == 0 ? 0 : a.getValueAtPercentile(99)));
-    p.put("deliveryP50Ms", ms(d.getTotalCount() == 0 ? 0 : d.getValueAtPercentile(50)));
-    p.put("deliveryP99Ms", ms(d.getTotalCount() == 0 ? 0 : d.getValueAtPercentile(99)));
-    p.put("deliveryP999Ms", ms(d.getTotalCount() == 0 ? 0 : d.getValueAtPercentile(99.9)));
-    p.put("deliveryMaxMs", ms(d.getMaxValue()));
-    lastSent = s;
-    lastAcked = ak;
-    lastDelivered = dl;
-    lastErrors = er;
-    lastReconnects = rc;
-    series.add(p);
-    return p;
+  /** What happened since the previous call, as second {@code second} of the run. */
+  synchronized Sample sample(int second) {
+    Map<String, Histogram> hist = new LinkedHashMap<>();
+    latencies.forEach((name, l) -> hist.put(name, l.roll()));
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counters.forEach((name, c) -> {
+      long now = c.sum();
+      counts.put(name, now - lastCounts.getOrDefault(name, 0L));
+      lastCounts.put(name, now);
+    });
+    Map<String, Long> errorDelta = new TreeMap<>();
+    errors.forEach((kind, c) -> {
+      long now = c.sum();
+      long d = now - lastErrors.getOrDefault(kind, 0L);
+      if (d != 0) {
+        errorDelta.put(kind, d);
+      }
+      lastErrors.put(kind, now);
+    });
+    return new Sample(second, phase, connections.get(), counts, errorDelta, hist);
+  }
+
+  /**
+   * The run-long figures; {@code extra} adds counts only known at the end (lost, unresolved).
+   * Call after the last {@link #sample} so the histogram totals hold everything.
+   */
+  synchronized Totals totals(Map<String, Long> extra) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counters.forEach((name, c) -> counts.put(name, c.sum()));
+    counts.putAll(extra);
+    for (int i = 0; i < gateways.size(); i++) {
+      counts.put(gatewayCount(gateways.get(i), "assigned"), perGateway[i][0].sum());
+      counts.put(gatewayCount(gateways.get(i), "authenticated"), perGateway[i][1].sum());
+    }
+    Map<String, Long> errorsByKind = new TreeMap<>();
+    errors.forEach((k, v) -> errorsByKind.put(k, v.sum()));
+    Map<String, Histogram> hist = new LinkedHashMap<>();
+    latencies.forEach((name, l) -> hist.put(name, l.total()));
+    return new Totals(counts, errorsByKind, hist, peakConnections.get(), connections.get());
+  }
+
+  static Histogram newHistogram() {
+    return new Histogram(HIGHEST_MICROS, 3);
   }
 
   static double ms(long micros) {
     return Math.round(micros / 10.0) / 100.0;
+  }
+
+  static double percentileMs(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? 0 : ms(h.getValueAtPercentile(percentile));
   }
 
   /** count, p50, p90, p99, p999, max and mean of a total histogram, in milliseconds. */
@@ -139,10 +210,10 @@ final class Metrics {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("count", h.getTotalCount());
     boolean empty = h.getTotalCount() == 0;
-    m.put("p50", ms(empty ? 0 : h.getValueAtPercentile(50)));
-    m.put("p90", ms(empty ? 0 : h.getValueAtPercentile(90)));
-    m.put("p99", ms(empty ? 0 : h.getValueAtPercentile(99)));
-    m.put("p999", ms(empty ? 0 : h.getValueAtPercentile(99.9)));
+    m.put("p50", percentileMs(h, 50));
+    m.put("p90", percentileMs(h, 90));
+    m.put("p99", percentileMs(h, 99));
+    m.put("p999", percentileMs(h, 99.9));
     m.put("max", ms(h.getMaxValue()));
     m.put("mean", empty ? 0.0 : Math.round(h.getMean() / 10.0) / 100.0);
     return m;
@@ -150,10 +221,10 @@ final class Metrics {
 
   /** The percentile distribution: [percentile, ms] pairs at 0, 50, 75, 87.5, ... up to the max. */
   static List<double[]> distribution(Histogram h) {
-    List<double[]> out = new ArrayList<>();
     if (h.getTotalCount() == 0) {
-      return out;
+      return Collections.emptyList();
     }
+    List<double[]> out = new ArrayList<>();
     for (var v : h.percentiles(5)) {
       double pct = v.getPercentileLevelIteratedTo();
       out.add(new double[] {Math.min(pct, 100.0), ms(v.getValueIteratedTo())});

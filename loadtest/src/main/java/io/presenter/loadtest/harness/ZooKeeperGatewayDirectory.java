@@ -23,6 +23,8 @@ import org.apache.curator.utils.ZKPaths;
  */
 public final class ZooKeeperGatewayDirectory implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Where gateways publish by default ({@code weights.path}). */
+  public static final String DEFAULT_PATH = "/presenter/gateways";
 
   /** One gateway's published entry. */
   public record Entry(String id, InetSocketAddress address, int weight, String state) {}

@@ -1,9 +1,12 @@
 package io.presenter.protocol.tls;
 
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
 import java.io.File;
 import javax.net.ssl.SSLException;
 
@@ -31,10 +34,33 @@ public final class TlsContexts {
 
   /** A client context trusting the CA certificates in {@code trustedCa} (PEM); null trusts the JDK's defaults. */
   public static SslContext client(File trustedCa) throws SSLException {
+    return client(trustedCa, 0);
+  }
+
+  /**
+   * A client context whose session cache holds up to {@code sessionCacheSize} sessions (0: the
+   * provider's default), for one context shared by many simulated clients that each resume their
+   * own sessions.
+   */
+  public static SslContext client(File trustedCa, int sessionCacheSize) throws SSLException {
     SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider()).protocols(PROTOCOLS);
     if (trustedCa != null) {
       builder.trustManager(trustedCa);
     }
+    if (sessionCacheSize > 0) {
+      builder.sessionCacheSize(sessionCacheSize);
+    }
     return builder.build();
+  }
+
+  /** Whether the finished handshake of {@code ssl} resumed an earlier session (ticket or cache); false with the JDK provider. */
+  public static boolean resumed(SslHandler ssl) {
+    if (ssl.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+      synchronized (engine) {
+        long pointer = engine.sslPointer();
+        return pointer != 0 && SSL.isSessionReused(pointer);
+      }
+    }
+    return false;
   }
 }
