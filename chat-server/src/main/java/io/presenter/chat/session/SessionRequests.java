@@ -11,9 +11,12 @@ import io.presenter.protocol.client.thrift.SendMessage;
 import io.presenter.protocol.mux.thrift.CloseReason;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What an authenticated session does with each client frame. Runs on the session's event loop. */
 final class SessionRequests {
+  private static final Logger log = LoggerFactory.getLogger(SessionRequests.class);
   private static final int MAX_CLIENT_MESSAGE_ID_CHARS = 64;
   private static final int RETRY_MILLIS = 1000;
 
@@ -100,6 +103,7 @@ final class SessionRequests {
       services.metrics().error(ErrorCode.RATE_LIMITED);
       handler.session().write(ClientFrames.sendError(ErrorCode.RATE_LIMITED, "store busy", clientMessageId, RETRY_MILLIS));
     } else {
+      log.warn("send {} of couple {} not stored", clientMessageId, coupleId, cause);
       services.metrics().error(ErrorCode.INTERNAL);
       handler.session().write(ClientFrames.sendError(ErrorCode.INTERNAL, "not stored", clientMessageId, RETRY_MILLIS));
     }
@@ -131,6 +135,7 @@ final class SessionRequests {
         try {
           task.run();
         } catch (RuntimeException e) {
+          log.warn("store request of couple {} failed", handler.token().coupleId(), e);
           services.metrics().error(ErrorCode.INTERNAL);
           handler.session().write(ClientFrames.error(ErrorCode.INTERNAL, "store unavailable", false, RETRY_MILLIS));
         }

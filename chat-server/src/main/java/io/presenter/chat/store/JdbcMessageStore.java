@@ -74,13 +74,25 @@ final class JdbcMessageStore implements MessageStore {
     }
   }
 
+  /** SQLSTATE of a unique constraint violation (H2 and PostgreSQL alike). */
+  private static final String UNIQUE_VIOLATION = "23505";
+
   @Override
   public void setReadMarker(String coupleId, String userId, long seq) {
     checkId(coupleId, "coupleId");
     checkId(userId, "userId");
     checkSeq(seq, "seq");
     try (Connection c = connection()) {
-      Messages.upsertReadMarker(c, dialect, coupleId, userId, seq);
+      try {
+        Messages.upsertReadMarker(c, dialect, coupleId, userId, seq);
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        // H2's MERGE is not atomic: two first markers of one user (two devices) can both try the
+        // insert. The row exists now, so the second attempt is a plain forward-only update.
+        Messages.upsertReadMarker(c, dialect, coupleId, userId, seq);
+      }
       dialect.afterCommit(c);
     } catch (SQLException e) {
       throw new StoreException("cannot set read marker in couple " + coupleId + ": "

@@ -88,6 +88,34 @@ abstract class ReadAndLifecycleContract extends StoreContract {
     assertThat(store.readMarkers(newCouple())).isEmpty();
   }
 
+  /** Two devices of one user marking read at once: the first marker's insert must not race. */
+  @Test
+  void concurrentFirstReadMarkersOfOneUserAllSucceed() throws Exception {
+    MessageStore store = open();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String couple = newCouple();
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(4);
+        List<java.util.concurrent.Future<?>> marks = new ArrayList<>();
+        for (int t = 1; t <= 4; t++) {
+          long seq = t;
+          marks.add(pool.submit(() -> {
+            together.await();
+            store.setReadMarker(couple, "bob", seq);
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> m : marks) {
+          m.get(); // a failed insert would throw here
+        }
+        assertThat(store.readMarkers(couple)).containsOnly(Map.entry("bob", 4L));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void openingAgainLeavesTheSchemaAsItIs() throws SQLException {
     String couple = newCouple();
