@@ -35,7 +35,8 @@ public final class LoadReport {
     series.addAll(run.series());
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("gateways", o.gateways().stream().map(Gateway::address).toList());
-    config.put("gatewayChoice", o.weighted() ? "weighted" : "round-robin");
+    config.put("gatewayChoice", o.zookeeper() != null ? "published weights, every attempt"
+        : o.weighted() ? "weighted" : "round-robin");
     config.put("couples", o.couples());
     config.put("connections", o.connections());
     config.put("ramp", o.ramp());
