@@ -97,6 +97,15 @@ class GatewayDnsTest {
   }
 
   @Test
+  void incompleteDnsSettingsStopTheStartBeforeAnyClientIsAccepted() {
+    Map<String, Object> noZone = new java.util.HashMap<>(rfc2136(bind.secret()));
+    noZone.put("presenter.gateway.weights.rfc2136.zone", "");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> gateways.start("gw-bad", noZone))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("zone");
+  }
+
+  @Test
   void aDnsServerThatRefusesTheUpdatesDoesNotAffectServing() throws Exception {
     GatewayServer g = gateways.start("gw-a", rfc2136(Base64.getEncoder().encodeToString(new byte[32])));
     await().atMost(Duration.ofSeconds(15)).until(g::isReady);

@@ -24,6 +24,7 @@ import io.presenter.gateway.weight.HostPort;
 import io.presenter.gateway.weight.Rfc2136WeightPublisher;
 import io.presenter.gateway.weight.Route53WeightPublisher;
 import io.presenter.gateway.weight.WeightCalculator;
+import io.presenter.gateway.weight.WeightPublisher;
 import io.presenter.gateway.weight.WeightPublishing;
 import io.presenter.gateway.weight.ZooKeeperWeightPublisher;
 import io.presenter.protocol.admin.AdminHttpServer;
@@ -70,6 +71,15 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   public GatewayServer start() throws Exception {
+    try {
+      return startServing();
+    } catch (Exception | Error e) {
+      close(); // what was started so far: ZooKeeper client, event loops, a bound listener
+      throw e;
+    }
+  }
+
+  private GatewayServer startServing() throws Exception {
     metrics = new GatewayMetrics(meters);
     curator = ZooKeeperClients.connect(config.zookeeperConnect(), config.zookeeperSessionTimeout(), config.zookeeperConnectionTimeout());
     Transport transport = Transport.best();
@@ -106,6 +116,9 @@ public final class GatewayServer implements AutoCloseable {
     meters.gauge("presenter.gateway.drain.elapsed.seconds", drain, DrainController::drainingSeconds);
     meters.more().counter("presenter.gateway.drain.goaways", java.util.List.of(), drain, DrainController::goAwaysSent);
     meters.gauge("presenter.gateway.zookeeper.connected", curator, c -> c.getZookeeperClient().isConnected() ? 1 : 0);
+    // Built (and their settings checked) before the listener opens: a bad DNS setting stops the
+    // start before any client can connect.
+    List<WeightPublisher> dnsPublishers = dnsPublishers();
     GatewayPipeline pipeline =
         new GatewayPipeline(
             limits, metrics,
@@ -122,7 +135,7 @@ public final class GatewayServer implements AutoCloseable {
             .bind(new InetSocketAddress(config.bindHost(), config.port()))
             .sync()
             .channel();
-    weights = startWeightPublishing();
+    weights = startWeightPublishing(dnsPublishers);
     meters.gauge("presenter.gateway.weight", weights, WeightPublishing::lastWeight);
     admin = new AdminHttpServer(config.adminHost(), config.adminPort(), meters::scrape, this::isReady);
     admin.route("/drain", exchange -> {
@@ -140,19 +153,29 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /** ZooKeeper always (refreshed every interval: it carries the connection count), DNS when enabled. */
-  private WeightPublishing startWeightPublishing() {
+  private WeightPublishing startWeightPublishing(List<WeightPublisher> dnsPublishers) {
     GatewayConfig.Weights w = config.weights();
     HostPort address = w.advertisedAddress().isEmpty() ? new HostPort("127.0.0.1", port()) : HostPort.parse(w.advertisedAddress(), -1);
     WeightPublishing publishing = new WeightPublishing(config.id(), address, new WeightCalculator(config.limits().maxConnections()),
         () -> metrics.connections().get(), drain::isDraining, WeightPublishing::processCpu, meters);
     publishing.add(new ZooKeeperWeightPublisher(curator, w.path()), 1);
-    if (w.rfc2136().enabled()) {
-      publishing.add(new Rfc2136WeightPublisher(w.rfc2136()), w.refreshEvery());
-    }
-    if (w.route53().enabled()) {
-      publishing.add(new Route53WeightPublisher(w.route53()), w.refreshEvery());
+    for (WeightPublisher dns : dnsPublishers) {
+      publishing.add(dns, w.refreshEvery());
     }
     return publishing.start(w.interval());
+  }
+
+  /** The enabled DNS publishers; their constructors reject incomplete settings. */
+  private List<WeightPublisher> dnsPublishers() {
+    GatewayConfig.Weights w = config.weights();
+    List<WeightPublisher> dns = new ArrayList<>();
+    if (w.rfc2136().enabled()) {
+      dns.add(new Rfc2136WeightPublisher(w.rfc2136()));
+    }
+    if (w.route53().enabled()) {
+      dns.add(new Route53WeightPublisher(w.route53()));
+    }
+    return dns;
   }
 
   private static List<EventLoop> slots(List<EventLoop> loops, int n) {
