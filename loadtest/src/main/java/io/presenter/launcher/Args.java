@@ -2,12 +2,15 @@ package io.presenter.launcher;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@code --name value} options of one subcommand; unknown or repeated names are errors. */
 final class Args {
@@ -116,6 +119,25 @@ final class Args {
       v = (v << 8) | (b & 0xff);
     }
     return v;
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
+
+  /** {@code 50ms}, {@code 1.5s}, {@code 2m}, {@code 1h}, {@code 7d}; a bare number is seconds. */
+  static Duration duration(String s) {
+    Matcher m = DURATION.matcher(s.trim());
+    if (!m.matches()) {
+      throw new UsageException("bad duration " + s + " (e.g. 50ms, 10s, 2m, 24h, 7d)");
+    }
+    double v = Double.parseDouble(m.group(1));
+    double millis = switch (m.group(2) == null ? "s" : m.group(2)) {
+      case "ms" -> v;
+      case "m" -> v * 60_000;
+      case "h" -> v * 3_600_000;
+      case "d" -> v * 86_400_000;
+      default -> v * 1000;
+    };
+    return Duration.ofNanos((long) (millis * 1_000_000));
   }
 
   /** A command-line mistake: printed with the subcommand's usage, exit status 2. */

@@ -47,8 +47,8 @@ final class DrainCommand {
       return;
     }
     String admin = args.get("admin", "127.0.0.1:8480");
-    Duration wait = TokenCommand.parseDuration(args.get("wait", "15m"));
-    Duration poll = TokenCommand.parseDuration(args.get("poll", "2s"));
+    Duration wait = Args.duration(args.get("wait", "15m"));
+    Duration poll = Args.duration(args.get("poll", "2s"));
     Outcome outcome = drain(URI.create("http://" + admin + "/drain"), wait, poll, System.out);
     System.exit(outcome.exitStatus);
   }

@@ -8,12 +8,9 @@ import io.presenter.loadtest.harness.Loadtest;
 import io.presenter.loadtest.harness.LoadtestOptions;
 import io.presenter.loadtest.harness.SizeDistribution;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code presenter loadtest}: simulated couples through the SDK, with a report and SLO checks. */
 final class LoadtestCommand {
@@ -158,10 +155,10 @@ final class LoadtestCommand {
           .ramp(number(args, "ramp", 500))
           .rate(number(args, "rate", 1))
           .size(SizeDistribution.parse(args.get("size", "200")))
-          .duration(duration(args.get("duration", "30")))
-          .grace(duration(args.get("grace", "10")))
+          .duration(Args.duration(args.get("duration", "30")))
+          .grace(Args.duration(args.get("grace", "10")))
           .out(Path.of(args.get("out", "loadtest-report")))
-          .maxP99(maxP99 == null ? null : duration(maxP99))
+          .maxP99(maxP99 == null ? null : Args.duration(maxP99))
           .maxErrors(args.getInt("max-errors", -1))
           .threads(args.getInt("threads", 2))
           .workers(args.getInt("workers", 0))
@@ -190,25 +187,6 @@ final class LoadtestCommand {
     } catch (NumberFormatException e) {
       throw new Args.UsageException("--" + name + " must be a number, not " + v);
     }
-  }
-
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
-
-  /** {@code 50ms}, {@code 1.5s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
-  static Duration duration(String s) {
-    Matcher m = DURATION.matcher(s.trim());
-    if (!m.matches()) {
-      throw new Args.UsageException("bad duration " + s + " (e.g. 50ms, 10s, 2m)");
-    }
-    double v = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    double millis = switch (unit) {
-      case "ms" -> v;
-      case "m" -> v * 60_000;
-      case "h" -> v * 3_600_000;
-      default -> v * 1000;
-    };
-    return Duration.ofNanos((long) (millis * 1_000_000));
   }
 
   private static Gateway gateway(String spec) {

@@ -27,27 +27,8 @@ final class TokenCommand {
     }
     TokenKeys keys = TokenKeys.load(Path.of(args.get("key-file", "local-data/keys.json")));
     Instant now = Instant.now();
-    Duration ttl = parseDuration(args.get("ttl", "24h"));
+    Duration ttl = Args.duration(args.get("ttl", "24h"));
     TokenClaims claims = new TokenClaims(args.require("user"), args.require("couple"), args.get("device", null), now, now.plus(ttl));
     System.out.println(new TokenSigner(keys).sign(claims));
-  }
-
-  static Duration parseDuration(String text) {
-    if (text.length() < 2) {
-      throw new Args.UsageException("bad duration " + text);
-    }
-    long n;
-    try {
-      n = Long.parseLong(text.substring(0, text.length() - 1));
-    } catch (NumberFormatException e) {
-      throw new Args.UsageException("bad duration " + text);
-    }
-    return switch (text.charAt(text.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      case 'd' -> Duration.ofDays(n);
-      default -> throw new Args.UsageException("bad duration " + text + " (use s, m, h or d)");
-    };
   }
 }

@@ -23,11 +23,11 @@ class LoadtestCommandTest {
 
   @Test
   void durations() {
-    assertThat(LoadtestCommand.duration("50ms")).isEqualTo(Duration.ofMillis(50));
-    assertThat(LoadtestCommand.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-    assertThat(LoadtestCommand.duration("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(LoadtestCommand.duration("30")).isEqualTo(Duration.ofSeconds(30));
-    assertThatThrownBy(() -> LoadtestCommand.duration("fast")).isInstanceOf(Args.UsageException.class);
+    assertThat(Args.duration("50ms")).isEqualTo(Duration.ofMillis(50));
+    assertThat(Args.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(Args.duration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(Args.duration("30")).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> Args.duration("fast")).isInstanceOf(Args.UsageException.class);
   }
 
   @Test
