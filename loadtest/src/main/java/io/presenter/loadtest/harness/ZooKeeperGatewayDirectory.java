@@ -2,6 +2,7 @@ package io.presenter.loadtest.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.presenter.gateway.weight.HostPort;
 import io.presenter.protocol.ring.ZooKeeperClients;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -56,10 +57,9 @@ public final class ZooKeeperGatewayDirectory implements AutoCloseable {
       for (String id : client.getChildren().forPath(path)) {
         try {
           JsonNode n = JSON.readTree(client.getData().forPath(ZKPaths.makePath(path, id)));
-          String address = n.path("address").asText();
-          int colon = address.lastIndexOf(':');
-          read.add(new Entry(id, new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
-              n.path("weight").asInt(), n.path("state").asText()));
+          HostPort address = HostPort.parse(n.path("address").asText(), -1); // as the gateway wrote it
+          read.add(new Entry(id, new InetSocketAddress(address.host(), address.port()), n.path("weight").asInt(),
+              n.path("state").asText()));
         } catch (Exception e) {
           // gone between the listing and the read, or not ours
         }
