@@ -30,23 +30,9 @@ DATA_DIR=${DATA_DIR:-/tmp/presenter-footprint}
 GATEWAY_HEAP=${GATEWAY_HEAP:-1g}
 SOURCES=${SOURCES:-127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4}
 
-started=()
-cleanup() {
-  for pid in "${started[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
-}
-trap cleanup EXIT
-
-say() { printf '%s\n' "$*"; }
+# shellcheck source=deploy/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 run() { say "+ $*"; "$@"; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {'d': d}))" "$@"; }
 
 # Process figures in KB: resident set, G1 heap used, NMT committed total.
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }

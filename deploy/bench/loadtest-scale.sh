@@ -39,21 +39,8 @@ DRAIN_GATEWAY=${DRAIN_GATEWAY:-1}
 DRAIN_WINDOW=${DRAIN_WINDOW:-30s}
 WEIGHTED_DNS=${WEIGHTED_DNS:-$([ -n "$DRAIN_AT" ] && echo 1 || echo 0)}
 
-started=()
-cleanup() {
-  for pid in "${started[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
-}
-trap cleanup EXIT
-
-say() { printf '%s\n' "$*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {'d': d}))" "$@"; }
+# shellcheck source=deploy/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 proc() { # pid -> "RSS n MB, CPU n s"
   local ticks
   [ -r "/proc/$1/stat" ] || { printf 'exited'; return 0; }
