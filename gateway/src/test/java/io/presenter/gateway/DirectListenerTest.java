@@ -48,12 +48,8 @@ class DirectListenerTest {
 
   @Test
   void clientsChatDirectlyAndGetAGoAwayWhenTheServerStops() throws Exception {
-    TlsTestClient.Conn alice = phones.connect(server.clientPort());
-    alice.send(ClientFrames.auth(chat.token("alice", "c1"), "phone", 0, 0));
-    assertThat(alice.next().isSetAuthOk()).isTrue();
-    TlsTestClient.Conn bob = phones.connect(server.clientPort());
-    bob.send(ClientFrames.auth(chat.token("bob", "c1"), "phone", 0, 0));
-    assertThat(bob.next().isSetAuthOk()).isTrue();
+    TlsTestClient.Conn alice = phones.login(server.clientPort(), chat.token("alice", "c1"), "phone");
+    TlsTestClient.Conn bob = phones.login(server.clientPort(), chat.token("bob", "c1"), "phone");
     alice.send(ClientFrames.send("a1", 1, "direct".getBytes(StandardCharsets.UTF_8)));
     assertThat(bob.next(ClientFrame::isSetMessage).getMessage().getSeq()).isEqualTo(1);
 

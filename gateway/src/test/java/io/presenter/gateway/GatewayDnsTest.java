@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.presenter.chat.ChatTestCluster;
 import io.presenter.gateway.server.GatewayServer;
 import io.presenter.gateway.testing.BindExtension;
-import io.presenter.protocol.client.ClientFrames;
-import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.testing.ZooKeeperExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,10 +109,7 @@ class GatewayDnsTest {
     await().atMost(Duration.ofSeconds(15)).until(g::isReady);
     await().atMost(Duration.ofSeconds(10)).until(() -> failures(g, "rfc2136") >= 2);
 
-    TlsTestClient.Conn phone = phones.connect(g.port());
-    phone.send(ClientFrames.auth(chat.token("alice", "couple-" + UUID.randomUUID()), "phone", 0, 0));
-    ClientFrame ok = phone.next();
-    assertThat(ok.isSetAuthOk()).as("AuthOk, got %s", ok).isTrue();
+    phones.login(g.port(), chat.token("alice", "couple-" + UUID.randomUUID()), "phone");
 
     assertThat(g.meters().scrape()).contains("presenter_gateway_weight_publish_failures_total{publisher=\"rfc2136\"}");
     assertThat(failures(g, "zookeeper")).as("the ZooKeeper node is published regardless").isZero();

@@ -53,10 +53,7 @@ class GatewayDrainTest {
   }
 
   private TlsTestClient.Conn login(GatewayServer g, String couple) throws Exception {
-    TlsTestClient.Conn conn = phones.connect(g.port());
-    conn.send(ClientFrames.auth(chat.token("alice", couple), "phone", 0, 0));
-    assertThat(conn.next().isSetAuthOk()).isTrue();
-    return conn;
+    return phones.login(g.port(), chat.token("alice", couple), "phone");
   }
 
   @Test

@@ -55,11 +55,7 @@ class GatewayTest {
   }
 
   private TlsTestClient.Conn login(GatewayServer gateway, String user, String device) throws Exception {
-    TlsTestClient.Conn conn = phones.connect(gateway.port());
-    conn.send(ClientFrames.auth(chat.token(user, couple), device, 0, 0));
-    ClientFrame ok = conn.next();
-    assertThat(ok.isSetAuthOk()).as("AuthOk, got %s", ok).isTrue();
-    return conn;
+    return phones.login(gateway.port(), chat.token(user, couple), device);
   }
 
   private static ClientFrame text(String id, String text) {
@@ -188,12 +184,8 @@ class GatewayTest {
         onA = "k" + i;
       }
     }
-    TlsTestClient.Conn alice = phones.connect(g.port());
-    alice.send(ClientFrames.auth(chat.token("alice", onA), "phone", 0, 0));
-    assertThat(alice.next().isSetAuthOk()).isTrue();
-    TlsTestClient.Conn bob = phones.connect(g.port());
-    bob.send(ClientFrames.auth(chat.token("bob", onA), "phone", 0, 0));
-    assertThat(bob.next().isSetAuthOk()).isTrue();
+    TlsTestClient.Conn alice = phones.login(g.port(), chat.token("alice", onA), "phone");
+    TlsTestClient.Conn bob = phones.login(g.port(), chat.token("bob", onA), "phone");
     alice.send(text("a1", "before the crash"));
     assertThat(bob.next(ClientFrame::isSetMessage).getMessage().getSeq()).isEqualTo(1);
 

@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.presenter.protocol.client.ClientFrameDecoder;
 import io.presenter.protocol.client.ClientFrameEncoder;
+import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.tls.TlsContexts;
 import java.io.File;
@@ -32,6 +33,20 @@ public final class TlsTestClient implements AutoCloseable {
 
   public TlsTestClient(File ca) throws Exception {
     tls = TlsContexts.client(ca);
+  }
+
+  /** Connects and authenticates with {@code token} as {@code device}; the answer must be AuthOk. */
+  public Conn login(int port, String token, String device) throws InterruptedException {
+    return login(port, token, device, 0);
+  }
+
+  /** {@link #login(int, String, String)} resuming after {@code lastSeenSeq}. */
+  public Conn login(int port, String token, String device, long lastSeenSeq) throws InterruptedException {
+    Conn conn = connect(port);
+    conn.send(ClientFrames.auth(token, device, lastSeenSeq, 0));
+    ClientFrame ok = conn.next();
+    assertThat(ok.isSetAuthOk()).as("AuthOk, got %s", ok).isTrue();
+    return conn;
   }
 
   /** A connection; frames it receives queue up in {@link Conn}. */

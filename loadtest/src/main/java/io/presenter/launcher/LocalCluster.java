@@ -8,11 +8,15 @@ import io.presenter.chat.server.ChatServerConfig;
 import io.presenter.gateway.config.GatewayConfig;
 import io.presenter.gateway.server.GatewayServer;
 import io.presenter.protocol.tls.LocalCertificates;
+import io.presenter.protocol.token.TokenClaims;
 import io.presenter.protocol.token.TokenKeys;
+import io.presenter.protocol.token.TokenSigner;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -205,6 +209,12 @@ public final class LocalCluster implements AutoCloseable {
 
   public Path keyFile() {
     return keyFile;
+  }
+
+  /** A token for {@code user} of {@code couple}, signed with the cluster's key, valid for {@code ttl}. */
+  public String token(String user, String couple, Duration ttl) {
+    Instant now = Instant.now();
+    return new TokenSigner(TokenKeys.load(keyFile)).sign(new TokenClaims(user, couple, null, now, now.plus(ttl)));
   }
 
   public String zookeeperConnect() {

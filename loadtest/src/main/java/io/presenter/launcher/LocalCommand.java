@@ -2,12 +2,8 @@ package io.presenter.launcher;
 
 import io.presenter.chat.server.ChatServer;
 import io.presenter.gateway.server.GatewayServer;
-import io.presenter.protocol.token.TokenClaims;
-import io.presenter.protocol.token.TokenKeys;
-import io.presenter.protocol.token.TokenSigner;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -74,8 +70,6 @@ final class LocalCommand {
     out.append("  trust CA     ").append(cluster.caFile()).append('\n');
     out.append("  token key    ").append(cluster.keyFile()).append('\n');
     out.append("  described in ").append(description).append('\n');
-    TokenSigner signer = new TokenSigner(TokenKeys.load(cluster.keyFile()));
-    Instant now = Instant.now();
     Duration day = Duration.ofDays(1);
     String dir = cluster.keyFile().getParent().toString();
     out.append("Chat as the two partners of couple \"demo\" (tokens valid 24 h), in two terminals:\n");
@@ -83,9 +77,9 @@ final class LocalCommand {
       out.append("  (no gateway in this cluster: start one, then use presenter chat --gateway HOST:PORT)\n");
     }
     out.append("  deploy/bin/presenter chat --local ").append(dir).append(" --token ")
-        .append(signer.sign(new TokenClaims("alice", "demo", null, now, now.plus(day)))).append('\n');
+        .append(cluster.token("alice", "demo", day)).append('\n');
     out.append("  deploy/bin/presenter chat --local ").append(dir).append(" --token ")
-        .append(signer.sign(new TokenClaims("bob", "demo", null, now, now.plus(day)))).append('\n');
+        .append(cluster.token("bob", "demo", day)).append('\n');
     out.append("Mint more with: deploy/bin/presenter token --user U --couple C --key-file ").append(cluster.keyFile()).append('\n');
     out.append("Ctrl-C stops the cluster.\n");
     System.out.print(out);

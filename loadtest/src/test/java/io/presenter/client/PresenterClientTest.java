@@ -8,13 +8,9 @@ import io.presenter.chat.server.ChatServer;
 import io.presenter.gateway.server.GatewayServer;
 import io.presenter.launcher.LocalCluster;
 import io.presenter.protocol.client.thrift.clientConstants;
-import io.presenter.protocol.token.TokenClaims;
-import io.presenter.protocol.token.TokenKeys;
-import io.presenter.protocol.token.TokenSigner;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +27,7 @@ class PresenterClientTest {
   @TempDir Path dir;
 
   private static String token(LocalCluster cluster, String user) {
-    Instant now = Instant.now();
-    return new TokenSigner(TokenKeys.load(cluster.keyFile()))
-        .sign(new TokenClaims(user, "demo", null, now, now.plus(Duration.ofHours(1))));
+    return cluster.token(user, "demo", Duration.ofHours(1));
   }
 
   private static PresenterClient client(

@@ -15,15 +15,11 @@ import io.presenter.gateway.server.GatewayServer;
 import io.presenter.launcher.LocalCluster;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
-import io.presenter.protocol.token.TokenClaims;
-import io.presenter.protocol.token.TokenKeys;
-import io.presenter.protocol.token.TokenSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -292,19 +288,9 @@ class DeployFilesTest {
     return u;
   }
 
-  private static String token(Path keyFile, String user) {
-    Instant now = Instant.now();
-    return new TokenSigner(TokenKeys.load(keyFile))
-        .sign(new TokenClaims(user, "deploy-check", null, now, now.plus(Duration.ofHours(1))));
-  }
-
-  private static TlsTestClient.Conn login(TlsTestClient phones, GatewayServer gateway, Path keyFile, String user)
+  private static TlsTestClient.Conn login(TlsTestClient phones, LocalCluster cluster, GatewayServer gateway, String user)
       throws Exception {
-    TlsTestClient.Conn conn = phones.connect(gateway.port());
-    conn.send(ClientFrames.auth(token(keyFile, user), user + "-phone", 0, 0));
-    ClientFrame ok = conn.next();
-    assertThat(ok.isSetAuthOk()).as("AuthOk, got %s", ok).isTrue();
-    return conn;
+    return phones.login(gateway.port(), cluster.token(user, "deploy-check", Duration.ofHours(1)), user + "-phone");
   }
 
   @Test
@@ -315,8 +301,8 @@ class DeployFilesTest {
       await().atMost(Duration.ofSeconds(30)).until(gateway::isReady);
       // One message through the gateway, so every meter on the path has observed something.
       try (TlsTestClient phones = new TlsTestClient(cluster.caFile().toFile())) {
-        TlsTestClient.Conn alice = login(phones, gateway, cluster.keyFile(), "alice");
-        TlsTestClient.Conn bob = login(phones, gateway, cluster.keyFile(), "bob");
+        TlsTestClient.Conn alice = login(phones, cluster, gateway, "alice");
+        TlsTestClient.Conn bob = login(phones, cluster, gateway, "bob");
         alice.send(ClientFrames.send("m1", 1, "hello".getBytes(StandardCharsets.UTF_8)));
         assertThat(bob.next(ClientFrame::isSetMessage).getMessage().getSeq()).isEqualTo(1);
       }

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.presenter.protocol.token.TokenClaims;
-import io.presenter.protocol.token.TokenKeys;
-import io.presenter.protocol.token.TokenSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +54,7 @@ class ChatCommandTmuxTest {
 
   /** Starts {@code presenter chat} for {@code user} in tmux session {@code user}. */
   private void startChat(LocalCluster cluster, String user) throws Exception {
-    Instant now = Instant.now();
-    String token = new TokenSigner(TokenKeys.load(cluster.keyFile()))
-        .sign(new TokenClaims(user, "demo", null, now, now.plus(Duration.ofHours(1))));
+    String token = cluster.token(user, "demo", Duration.ofHours(1));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // A script, because the test class path is too long for a tmux command line.
     Path script = dir.resolve(user + ".sh");

@@ -7,12 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.presenter.gateway.TlsTestClient;
 import io.presenter.gateway.server.GatewayServer;
-import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.GoAwayReason;
-import io.presenter.protocol.token.TokenClaims;
-import io.presenter.protocol.token.TokenKeys;
-import io.presenter.protocol.token.TokenSigner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,13 +61,7 @@ class DrainHooksTest {
   }
 
   private TlsTestClient.Conn login(String user) throws Exception {
-    Instant now = Instant.now();
-    String token = new TokenSigner(TokenKeys.load(cluster.keyFile()))
-        .sign(new TokenClaims(user, "drain-hooks", null, now, now.plus(Duration.ofHours(1))));
-    TlsTestClient.Conn conn = phones.connect(gateway.port());
-    conn.send(ClientFrames.auth(token, user + "-phone", 0, 0));
-    assertThat(conn.next().isSetAuthOk()).isTrue();
-    return conn;
+    return phones.login(gateway.port(), cluster.token(user, "drain-hooks", Duration.ofHours(1)), user + "-phone");
   }
 
   private URI drainEndpoint() {
