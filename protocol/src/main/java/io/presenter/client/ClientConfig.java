@@ -5,12 +5,11 @@ import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 
 /** What {@link PresenterClient.Builder} collected; immutable. */
 record ClientConfig(
-    List<InetSocketAddress> gateways,
+    Supplier<InetSocketAddress> gateways,
     SslContext ssl,
     Supplier<String> tokens,
     String deviceId,
@@ -24,5 +23,4 @@ record ClientConfig(
     String clientVersion,
     PresenterListener listener,
     InetAddress localAddress,
-    int tlsSessionKey,
-    Supplier<InetSocketAddress> gatewayChooser) {}
+    int tlsSessionKey) {}

@@ -11,17 +11,14 @@ import io.presenter.protocol.client.ClientFrameDecoder;
 import io.presenter.protocol.client.ClientFrameEncoder;
 import io.presenter.protocol.transport.Transport;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Opens one client connection: the gateway chooser's pick, or a random gateway of the configured
- * list, resolved through DNS on every attempt (DNS steers clients to idle gateways), from the
- * configured local address if any,
- * TLS with host name verification, then the pipeline {@code tls -> keepalive -> decoder ->
- * encoder -> session}.
+ * Opens one client connection: to the gateway the configured choice names for this attempt (by
+ * default a random one of the list), resolved through DNS on every attempt (DNS steers clients to
+ * idle gateways), from the configured local address if any, TLS with host name verification, then
+ * the pipeline {@code tls -> keepalive -> decoder -> encoder -> session}.
  */
 final class Connector {
   private final ClientConfig config;
@@ -33,18 +30,10 @@ final class Connector {
   }
 
   ChannelFuture connect(ClientCore core) {
-    InetSocketAddress gw = choose();
+    InetSocketAddress gw = config.gateways().get();
     InetSocketAddress target = InetSocketAddress.createUnresolved(gw.getHostString(), gw.getPort());
     Bootstrap b = bootstrap.clone().handler(initializer(core, target));
     return config.localAddress() == null ? b.connect(target) : b.connect(target, new InetSocketAddress(config.localAddress(), 0));
-  }
-
-  private InetSocketAddress choose() {
-    if (config.gatewayChooser() != null) {
-      return config.gatewayChooser().get();
-    }
-    List<InetSocketAddress> gateways = config.gateways();
-    return gateways.get(ThreadLocalRandom.current().nextInt(gateways.size()));
   }
 
   private ChannelInitializer<Channel> initializer(ClientCore core, InetSocketAddress target) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
@@ -309,9 +310,13 @@ public final class PresenterClient implements AutoCloseable {
           throw new IllegalArgumentException("cannot build a TLS context from " + ca, e);
         }
       }
-      return new PresenterClient(new ClientConfig(List.copyOf(gateways), context, tokens, deviceId, group, snappy,
-          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener, localAddress, tlsSessionKey,
-          gatewayChooser));
+      Supplier<InetSocketAddress> choice = gatewayChooser;
+      if (choice == null) {
+        List<InetSocketAddress> listed = List.copyOf(gateways);
+        choice = () -> listed.get(ThreadLocalRandom.current().nextInt(listed.size()));
+      }
+      return new PresenterClient(new ClientConfig(choice, context, tokens, deviceId, group, snappy,
+          keepalive, backoffMin, backoffMax, maxUnacked, lastSeenSeq, clientVersion, listener, localAddress, tlsSessionKey));
     }
   }
 }
