@@ -66,7 +66,7 @@ public final class ChatServer implements AutoCloseable {
   private AdminHttpServer admin;
   private int muxPort;
   private int clientPort = -1;
-  private volatile long drainStartedNanos;
+  private volatile boolean draining;
 
   public ChatServer(ChatServerConfig config) {
     this.config = config;
@@ -89,7 +89,7 @@ public final class ChatServer implements AutoCloseable {
     meters.gauge("presenter.chat.ring.version", view, v -> v.ring().version());
     meters.gauge("presenter.chat.ring.members", view, v -> v.ring().size());
     meters.gauge("presenter.chat.zookeeper.connected", curator, c -> c.getZookeeperClient().isConnected() ? 1 : 0);
-    meters.gauge("presenter.chat.draining", this, s -> s.drainStartedNanos != 0 ? 1 : 0);
+    meters.gauge("presenter.chat.draining", this, s -> s.draining ? 1 : 0);
     meters.more().counter("presenter.chat.moved", java.util.List.of(), ownership, Ownership::movedCouples);
 
     TokenVerifier tokens =
@@ -142,7 +142,7 @@ public final class ChatServer implements AutoCloseable {
 
   /** Ready when the ring is known, this server is on it, ZooKeeper is connected and it is not draining. */
   public boolean isReady() {
-    return drainStartedNanos == 0
+    return !draining
         && view != null
         && curator.getZookeeperClient().isConnected()
         && view.ring().member(config.id()) != null;
@@ -200,7 +200,7 @@ public final class ChatServer implements AutoCloseable {
   @Override
   public void close() {
     Duration drain = config.drainTimeout();
-    drainStartedNanos = System.nanoTime();
+    draining = true;
     if (ownership != null) {
       ownership.prepareLeave();
     }

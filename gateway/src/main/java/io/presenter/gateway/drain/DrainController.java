@@ -63,11 +63,6 @@ public final class DrainController {
     return startedNanos != 0;
   }
 
-  /** Completes when the gateway may exit. Idempotent. */
-  public CompletableFuture<Void> drain() {
-    return drain(() -> CompletableFuture.completedFuture(null));
-  }
-
   /**
    * Starts the drain (idempotent): marks the gateway draining, then calls {@code outOfDns} (the
    * weight-0 publication) and asks the connected clients to move only once it completed, or after
@@ -124,10 +119,6 @@ public final class DrainController {
   public double drainingSeconds() {
     long started = startedNanos;
     return started == 0 ? 0 : (System.nanoTime() - started) / 1e9;
-  }
-
-  public boolean isDrained() {
-    return drained.isDone();
   }
 
   /** GoAway(DRAINING) frames asked of sessions so far. */
