@@ -32,6 +32,8 @@ public final class Couple {
   private final Map<String, Long> readMarkers = new HashMap<>(4);
   private final Map<String, ScheduledFuture<?>> typing = new HashMap<>(4);
   private long latestSeq;
+  /** Sends accepted from this couple's sessions whose commit has not completed yet. */
+  private int commitsInFlight;
   private boolean evicted;
 
   Couple(String id, long latestSeq, Map<String, Long> readMarkers, ScheduledExecutorService timers, long typingTtlMillis) {
@@ -179,9 +181,26 @@ public final class Couple {
     return all;
   }
 
-  /** True if no device is left; the couple then refuses joins so a fresh one is loaded. */
+  /**
+   * A send of this couple went to the store. Until {@link #commitFinished} the couple is not
+   * retired even if every device leaves: a device that joins meanwhile must find this object,
+   * whose latest seq and delivery to partners will include that commit, not a fresh copy loaded
+   * from the store before the commit landed.
+   */
+  public synchronized void commitStarted() {
+    commitsInFlight++;
+  }
+
+  synchronized void commitFinished() {
+    commitsInFlight--;
+  }
+
+  /**
+   * True if no device and no commit is left; the couple then refuses joins so a fresh one is
+   * loaded.
+   */
   synchronized boolean retireIfEmpty() {
-    if (sessions.isEmpty()) {
+    if (sessions.isEmpty() && commitsInFlight == 0) {
       evicted = true;
       typing.values().forEach(t -> t.cancel(false));
       typing.clear();

@@ -48,9 +48,19 @@ public final class CoupleRegistry {
         });
   }
 
-  /** Called when a session ends: the couple is dropped once no device is left. */
+  /** Called when a session ends: the couple is dropped once no device and no commit is left. */
   public void leave(Couple couple, ChatSession session) {
     couple.leave(session);
+    retireIfEmpty(couple);
+  }
+
+  /** Called after a commit started with {@link Couple#commitStarted()} completed (or failed). */
+  public void commitFinished(Couple couple) {
+    couple.commitFinished();
+    retireIfEmpty(couple);
+  }
+
+  private void retireIfEmpty(Couple couple) {
     if (couple.retireIfEmpty()) {
       CompletableFuture<Couple> current = couples.get(couple.id());
       if (current != null && current.getNow(null) == couple) {

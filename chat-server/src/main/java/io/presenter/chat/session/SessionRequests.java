@@ -1,5 +1,6 @@
 package io.presenter.chat.session;
 
+import io.presenter.chat.couple.Couple;
 import io.presenter.chat.store.AppendRequest;
 import io.presenter.chat.store.AppendResult;
 import io.presenter.chat.store.SequenceConflictException;
@@ -67,19 +68,25 @@ final class SessionRequests {
     String coupleId = handler.token().coupleId();
     var request =
         new AppendRequest(coupleId, session.userId(), session.deviceId(), clientMessageId, send.getKind(), body, System.currentTimeMillis());
+    Couple couple = handler.couple();
     handler.sendStarted();
+    couple.commitStarted();
     services.store().append(request).whenComplete((result, error) -> {
       handler.sendFinished();
-      if (error != null) {
-        failed(coupleId, clientMessageId, error);
-      } else {
-        committed(request, result);
+      try {
+        if (error != null) {
+          failed(coupleId, clientMessageId, error);
+        } else {
+          committed(couple, request, result);
+        }
+      } finally {
+        services.couples().commitFinished(couple);
       }
     });
   }
 
   /** On the store's committer thread, in commit order: acks and deliveries leave in seq order. */
-  private void committed(AppendRequest request, AppendResult result) {
+  private void committed(Couple couple, AppendRequest request, AppendResult result) {
     ChatSession session = handler.session();
     session.write(ClientFrames.ack(request.clientMessageId(), result.seq(), result.timestampMillis()));
     if (result.duplicate()) {
@@ -91,7 +98,7 @@ final class SessionRequests {
         ClientFrames.message(
             result.seq(), request.senderId(), request.senderDeviceId(), result.timestampMillis(), request.kind(),
             request.body(), request.clientMessageId());
-    services.metrics().delivered(handler.couple().delivered(session, result.seq(), message));
+    services.metrics().delivered(couple.delivered(session, result.seq(), message));
   }
 
   private void failed(String coupleId, String clientMessageId, Throwable error) {
@@ -110,13 +117,20 @@ final class SessionRequests {
   }
 
   private void readUpTo(long seq) {
-    if (seq < 0 || seq > handler.couple().latestSeq()) {
-      error(ErrorCode.BAD_REQUEST, "read marker " + seq + " beyond the latest message");
+    if (seq < 0) {
+      error(ErrorCode.BAD_REQUEST, "read marker " + seq + " is negative");
       return;
     }
     String coupleId = handler.token().coupleId();
     String userId = handler.token().userId();
+    boolean known = seq <= handler.couple().latestSeq();
     runBlocking(() -> {
+      // The couple's in-memory latest seq can trail the store when the couple just moved here
+      // and the previous owner's last commit landed after this server loaded it: ask the store.
+      if (!known && seq > services.store().latestSeq(coupleId)) {
+        error(ErrorCode.BAD_REQUEST, "read marker " + seq + " beyond the latest message");
+        return;
+      }
       services.store().setReadMarker(coupleId, userId, seq);
       handler.couple().readUpTo(userId, seq);
     });
