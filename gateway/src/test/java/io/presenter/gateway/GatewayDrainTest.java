@@ -66,7 +66,7 @@ class GatewayDrainTest {
     List<TlsTestClient.Conn> conns = new ArrayList<>();
     ConcurrentLinkedQueue<Long> closedAtNanos = new ConcurrentLinkedQueue<>();
     for (int i = 0; i < CLIENTS; i++) {
-      TlsTestClient.Conn conn = login(g, "spread-" + i);
+      TlsTestClient.Conn conn = login(g, "spread-" + i).closingOnGoAway();
       conn.channel().closeFuture().addListener(f -> closedAtNanos.add(System.nanoTime()));
       conns.add(conn);
     }
@@ -87,7 +87,7 @@ class GatewayDrainTest {
     assertThat(served).as("a client not yet asked to move is still served").isTrue();
     // A late client (stale DNS cache) during the window: served, asked to move within what is
     // left of the window, and the drain waits a full quiet period after its arrival.
-    TlsTestClient.Conn late = login(g, "late");
+    TlsTestClient.Conn late = login(g, "late").closingOnGoAway();
     long lateAt = System.nanoTime();
 
     for (TlsTestClient.Conn conn : conns) {

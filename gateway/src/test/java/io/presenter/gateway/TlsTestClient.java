@@ -91,11 +91,21 @@ public final class TlsTestClient implements AutoCloseable {
   /** One client connection. */
   public static final class Conn extends SimpleChannelInboundHandler<ClientFrame> {
     private final BlockingQueue<ClientFrame> received = new LinkedBlockingQueue<>();
+    private volatile boolean closeOnGoAway;
     Channel channel;
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ClientFrame frame) {
       received.add(frame);
+      if (closeOnGoAway && frame.isSetGoAway()) {
+        ctx.close();
+      }
+    }
+
+    /** From now on this client closes the connection on GoAway, as the protocol asks of clients. */
+    public Conn closingOnGoAway() {
+      closeOnGoAway = true;
+      return this;
     }
 
     public void send(ClientFrame frame) {

@@ -1,5 +1,6 @@
 package io.presenter.client;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
@@ -21,9 +22,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * hold no buffers, so there is nothing to release.
  */
 final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
+  /**
+   * Closes the connection when a write failed (a reset by the peer, most often), recording why
+   * unless a reason was recorded already (a GoAway the client was acting on, for instance).
+   */
+  static final ChannelFutureListener CLOSE_ON_WRITE_FAILURE = f -> {
+    if (!f.isSuccess()) {
+      ClientChannelHandler h = f.channel().pipeline().get(ClientChannelHandler.class);
+      if (h != null && h.closeReason == null) {
+        h.closeReason = "write failed: " + f.cause();
+      }
+      f.channel().close();
+    }
+  };
+
   private final ClientCore core;
   private boolean readSincePing = true;
-  private String closeReason = "connection closed";
+  /** Why this side closed the connection; null while it did not (then the peer closed it). */
+  private String closeReason;
   private long activeNanos;
 
   ClientChannelHandler(ClientCore core) {
@@ -74,7 +90,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    core.onClosed(ctx.channel(), closeReason);
+    core.onClosed(ctx.channel(), closeReason == null ? "connection closed" : closeReason);
   }
 
   void close(ChannelHandlerContext ctx, String reason) {

@@ -97,7 +97,7 @@ final class ClientCore {
     if (config.clientVersion() != null) {
       auth.getAuth().setClientVersion(config.clientVersion());
     }
-    ch.writeAndFlush(auth).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    ch.writeAndFlush(auth).addListener(ClientChannelHandler.CLOSE_ON_WRITE_FAILURE);
   }
 
   void onHandshake(Channel ch, long nanos, boolean resumed) {
@@ -111,7 +111,7 @@ final class ClientCore {
   }
 
   void ping(Channel ch, long nonce) {
-    ch.writeAndFlush(ClientFrames.ping(nonce)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    ch.writeAndFlush(ClientFrames.ping(nonce)).addListener(ClientChannelHandler.CLOSE_ON_WRITE_FAILURE);
   }
 
   void onFrame(Channel ch, ClientFrame frame) {
@@ -242,7 +242,7 @@ final class ClientCore {
   /** Writes on the authenticated connection; drops the frame when there is none (resent later where it matters). */
   private void write(ClientFrame frame) {
     if (channel != null && active) {
-      channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      channel.writeAndFlush(frame).addListener(ClientChannelHandler.CLOSE_ON_WRITE_FAILURE);
     }
   }
 

@@ -14,6 +14,7 @@ import io.presenter.protocol.client.thrift.GoAwayReason;
 import io.presenter.protocol.mux.MuxStreamChannel;
 import io.presenter.protocol.mux.StreamCloseInfo;
 import io.presenter.protocol.mux.thrift.OpenStream;
+import io.presenter.protocol.transport.LingeringClose;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -239,7 +240,7 @@ public final class RelaySession {
       closed = true;
       releaseHeld();
       metrics.closed(CloseReason.SERVER_CLOSED);
-      client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      LingeringClose.after(client.writeAndFlush(Unpooled.EMPTY_BUFFER), LingeringClose.DEFAULT_LINGER_MILLIS);
     }
   }
 
@@ -344,12 +345,11 @@ public final class RelaySession {
     if (stream != null && stream.isOpen()) {
       stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, why);
     }
-    if (fromServer.atBoundary()) {
-      client.writeAndFlush(ClientFrames.encode(client.alloc(), ClientFrames.goAway(reason, retryAfterMillis)))
-          .addListener(ChannelFutureListener.CLOSE);
-    } else {
-      client.close();
-    }
+    // A GoAway between two server frames; in the middle of one it would corrupt the client's stream.
+    Object last = fromServer.atBoundary()
+        ? ClientFrames.encode(client.alloc(), ClientFrames.goAway(reason, retryAfterMillis))
+        : Unpooled.EMPTY_BUFFER;
+    LingeringClose.after(client.writeAndFlush(last), LingeringClose.DEFAULT_LINGER_MILLIS);
   }
 
   /**

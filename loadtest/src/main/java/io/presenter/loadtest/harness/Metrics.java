@@ -137,7 +137,7 @@ final class Metrics {
     return "gateway " + g.address() + " " + what;
   }
 
-  /** Counts an error of a kind (a ServerError code, an exception class, "disconnect", ...). */
+  /** Counts an error of a kind (a ServerError code, an exception class, "disconnect: connection closed", ...). */
   void error(String kind) {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
     errorCount.increment();

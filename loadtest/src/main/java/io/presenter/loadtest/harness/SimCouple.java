@@ -167,7 +167,7 @@ final class SimCouple {
         if (reason.startsWith("GoAway")) {
           metrics.goAways.increment(); // the gateway asked the client to move: it reconnects
         } else if (!closing && !dropped) {
-          metrics.error("disconnect");
+          metrics.error("disconnect: " + kind(reason));
         }
       } else if (!closing) {
         metrics.error("connect-failed: " + kind(reason));
