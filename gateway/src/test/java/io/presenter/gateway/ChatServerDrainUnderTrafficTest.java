@@ -148,8 +148,9 @@ class ChatServerDrainUnderTrafficTest {
     var sending = senders.scheduleAtFixedRate(() -> couples.forEach(Couple::sendOne), 0, SEND_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     ChatServer victim = chat.servers().get(0);
     long movedBefore = (long) gateway.meters().get("presenter.gateway.reroutes").tag("result", "ok").counter().count();
-    Thread.sleep(1000);
-    long ackedBeforeDrain = couples.stream().mapToLong(c -> c.acked.size()).sum();
+    // Drain only once acks flow. The first commits can take a second here: the three servers
+    // share one embedded H2 database, whose commits serialize (a fleet shares PostgreSQL).
+    await().atMost(Duration.ofSeconds(15)).until(() -> couples.stream().mapToLong(c -> c.acked.size()).sum() >= 10L * COUPLES);
     chat.stop(victim); // graceful: leaves the ring, hands its sessions over, drains its commit queue
     Thread.sleep(1000);
     sending.cancel(false);
@@ -164,7 +165,6 @@ class ChatServerDrainUnderTrafficTest {
     });
     long rerouted = (long) gateway.meters().get("presenter.gateway.reroutes").tag("result", "ok").counter().count() - movedBefore;
     assertThat(rerouted).as("sessions moved off the drained server").isPositive();
-    assertThat(ackedBeforeDrain).isPositive();
     for (Couple c : couples) {
       assertThat(c.sendFailures.get()).as("failed sends of %s", c.id).isZero();
       List<Long> seqs = c.received.stream().map(Message::getSeq).toList();
