@@ -85,12 +85,17 @@ final class SessionRequests {
     });
   }
 
-  /** On the store's committer thread, in commit order: acks and deliveries leave in seq order. */
+  /**
+   * On the store's committer thread, in commit order: acks and deliveries leave in seq order.
+   * The couple records the seq (and delivers) before the sender hears the ack, so a device that
+   * joins after the ack is told a latest seq that includes it.
+   */
   private void committed(Couple couple, AppendRequest request, AppendResult result) {
     ChatSession session = handler.session();
-    session.write(ClientFrames.ack(request.clientMessageId(), result.seq(), result.timestampMillis()));
+    ClientFrame ack = ClientFrames.ack(request.clientMessageId(), result.seq(), result.timestampMillis());
     if (result.duplicate()) {
       services.metrics().duplicate();
+      session.write(ack);
       return;
     }
     services.metrics().stored();
@@ -99,6 +104,7 @@ final class SessionRequests {
             result.seq(), request.senderId(), request.senderDeviceId(), result.timestampMillis(), request.kind(),
             request.body(), request.clientMessageId());
     services.metrics().delivered(couple.delivered(session, result.seq(), message));
+    session.write(ack);
   }
 
   private void failed(String coupleId, String clientMessageId, Throwable error) {
