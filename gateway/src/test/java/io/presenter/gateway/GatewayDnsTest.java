@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.presenter.chat.ChatTestCluster;
+import io.presenter.gateway.config.GatewayConfig;
 import io.presenter.gateway.server.GatewayServer;
 import io.presenter.gateway.testing.BindExtension;
+import io.presenter.gateway.weight.HostPort;
+import io.presenter.gateway.weight.Rfc2136WeightPublisher;
+import io.presenter.gateway.weight.WeightSnapshot;
 import io.presenter.protocol.testing.ZooKeeperExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,5 +119,28 @@ class GatewayDnsTest {
     assertThat(failures(g, "zookeeper")).as("the ZooKeeper node is published regardless").isZero();
     assertThat(g.publishedWeight()).isPositive();
     assertThat(bind.srv("_presenter._tcp")).isEmpty();
+  }
+
+  @Test
+  void theRecordsOfACrashedGatewayAreRemovedByTheFleet() throws Exception {
+    // What a gateway that crashed leaves: its SRV and address records, and no ZooKeeper node.
+    GatewayConfig.Rfc2136 settings = new GatewayConfig.Rfc2136(true, bind.server(), BindExtension.ZONE, "_presenter._tcp",
+        Duration.ofSeconds(30), Duration.ofSeconds(3), Duration.ZERO, new GatewayConfig.Tsig(bind.keyName(), "hmac-sha256", bind.secret(), "", ""));
+    new Rfc2136WeightPublisher(settings, null).publish(new WeightSnapshot("gw-crashed", new HostPort("10.0.0.9", 8443), 50, 0, false));
+    assertThat(srvOf("gw-crashed")).isNotNull();
+
+    Map<String, Object> sweeping = new java.util.HashMap<>(rfc2136(bind.secret()));
+    sweeping.put("presenter.gateway.weights.refresh-every", 1);
+    sweeping.put("presenter.gateway.weights.rfc2136.remove-stale-after", "1s");
+    gateways.start("gw-a", sweeping);
+    gateways.start("gw-b", sweeping);
+
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      assertThat(srvOf("gw-crashed")).isNull();
+      assertThat(bind.records("gw-crashed", Type.A)).isEmpty();
+    });
+    assertThat(srvOf("gw-a")).isNotNull();
+    assertThat(srvOf("gw-b")).as("a live gateway is never swept").isNotNull();
+    assertThat(bind.records("gw-b", Type.A)).hasSize(1);
   }
 }

@@ -44,7 +44,8 @@ public record GatewayConfig(
 
   /** RFC 2136 dynamic updates signed with TSIG (BIND, PowerDNS, Knot, ...). */
   public record Rfc2136(
-      boolean enabled, String server, String zone, String recordName, Duration ttl, Duration timeout, Tsig tsig) {}
+      boolean enabled, String server, String zone, String recordName, Duration ttl, Duration timeout, Duration removeStaleAfter,
+      Tsig tsig) {}
 
   /** A TSIG key; the secret is one of a base64 literal, an environment variable or a file. */
   public record Tsig(String keyName, String algorithm, String secret, String secretEnv, String secretFile) {
@@ -143,6 +144,7 @@ public record GatewayConfig(
             dns.getString("record-name"),
             dns.getDuration("ttl"),
             dns.getDuration("timeout"),
+            dns.getDuration("remove-stale-after"),
             new Tsig(
                 tsig.getString("key-name"),
                 tsig.getString("algorithm"),

@@ -26,6 +26,7 @@ import io.presenter.gateway.weight.Route53WeightPublisher;
 import io.presenter.gateway.weight.WeightCalculator;
 import io.presenter.gateway.weight.WeightPublisher;
 import io.presenter.gateway.weight.WeightPublishing;
+import io.presenter.gateway.weight.ZooKeeperLiveGateways;
 import io.presenter.gateway.weight.ZooKeeperWeightPublisher;
 import io.presenter.protocol.admin.AdminHttpServer;
 import io.presenter.protocol.mux.MuxConfig;
@@ -170,7 +171,7 @@ public final class GatewayServer implements AutoCloseable {
     GatewayConfig.Weights w = config.weights();
     List<WeightPublisher> dns = new ArrayList<>();
     if (w.rfc2136().enabled()) {
-      dns.add(new Rfc2136WeightPublisher(w.rfc2136()));
+      dns.add(new Rfc2136WeightPublisher(w.rfc2136(), new ZooKeeperLiveGateways(curator, w.path())));
     }
     if (w.route53().enabled()) {
       dns.add(new Route53WeightPublisher(w.route53()));

@@ -7,7 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
@@ -42,10 +47,18 @@ import org.xbill.DNS.Update;
  * deletes both. When the advertised host is a name rather than an IP address, the SRV target is
  * that name (which must name this gateway alone) and no address record is written.
  *
+ * <p>Records left by a gateway that crashed (its ZooKeeper node gone, its records not) are
+ * removed by the live gateway with the lowest id: at each of its publications it deletes the SRV
+ * records whose target no live gateway has, once they have been so for {@code remove-stale-after},
+ * and the address records {@code <id>.<zone>} behind them. The deletes ride in the same UPDATE as
+ * its own records; deleting a record that is already gone is a no-op, so two sweepers at once
+ * (during a change of the lowest id) do no harm.
+ *
  * <p>Every exchange is over TCP with the configured timeout and is not retried: the next interval
  * is the retry.
  */
 public final class Rfc2136WeightPublisher implements WeightPublisher {
+  private static final Logger log = LoggerFactory.getLogger(Rfc2136WeightPublisher.class);
   static final int SRV_PRIORITY = 10;
 
   private final Name zone;
@@ -53,14 +66,17 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
   private final long ttl;
   private final HostPort serverAddress;
   private final SimpleResolver server;
+  private final LiveGateways fleet; // null: no sweeping
+  private final StaleTargets stale;
   private Name addressName; // this gateway's own A/AAAA owner, once known
   private Name target;
 
-  public Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config) {
-    this(config, TsigKey.from(config.tsig()));
+  /** Sweeps stale records when {@code config.removeStaleAfter()} is positive, with {@code fleet} as the truth. */
+  public Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config, LiveGateways fleet) {
+    this(config, TsigKey.from(config.tsig()), fleet);
   }
 
-  Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config, TSIG key) {
+  Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config, TSIG key, LiveGateways fleet) {
     if (config.zone().isBlank() || config.server().isBlank()) {
       throw new IllegalArgumentException("weights.rfc2136 needs server and zone");
     }
@@ -76,6 +92,8 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
     server.setTCP(true);
     server.setTimeout(config.timeout());
     server.setTSIGKey(key);
+    this.fleet = config.removeStaleAfter().isZero() ? null : fleet;
+    this.stale = new StaleTargets(config.removeStaleAfter().toNanos());
   }
 
   @Override
@@ -89,11 +107,13 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
     Update update = new Update(zone);
     SRVRecord mine = new SRVRecord(srvName, DClass.IN, ttl, SRV_PRIORITY, s.weight(), s.address().port(), target);
     boolean serving = !s.draining() && s.weight() > 0;
-    for (SRVRecord old : ownSrvRecords()) {
+    List<SRVRecord> set = srvSet();
+    for (SRVRecord old : own(set)) {
       if (!serving || !old.equals(mine)) { // equals compares the data, not the TTL
         update.delete(old);
       }
     }
+    sweep(update, set, s.id());
     if (serving) {
       update.add(mine);
       if (address != null) {
@@ -112,7 +132,7 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
       return; // never published
     }
     Update update = new Update(zone);
-    ownSrvRecords().forEach(update::delete);
+    own(srvSet()).forEach(update::delete);
     if (addressName != null) {
       update.delete(addressName, Type.A);
       update.delete(addressName, Type.AAAA);
@@ -122,35 +142,100 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
 
   /** The A/AAAA record for {@code <id>.<zone>}, or null when the host is a name; sets the SRV target. */
   private Record addressRecord(WeightSnapshot s) throws TextParseException {
-    InetAddress ip;
-    try {
-      ip = Address.getByAddress(s.address().host()); // parses a literal, never looks a name up
-    } catch (UnknownHostException notAnIp) {
+    InetAddress ip = ipLiteral(s.address().host());
+    target = targetOf(s.id(), s.address());
+    if (ip == null) {
       addressName = null;
-      target = Name.fromString(s.address().host(), Name.root);
       return null;
     }
-    addressName = Name.fromString(s.id(), zone);
-    target = addressName;
+    addressName = target;
     return ip instanceof Inet4Address
         ? new ARecord(addressName, DClass.IN, ttl, ip)
         : new AAAARecord(addressName, DClass.IN, ttl, ip);
   }
 
-  /** This gateway's members of the SRV set as the server has them now. */
-  private List<SRVRecord> ownSrvRecords() throws IOException {
+  /** The SRV target of a gateway: {@code <id>.<zone>} when it advertises an IP, else its host name. */
+  private Name targetOf(String id, HostPort address) throws TextParseException {
+    return address == null || ipLiteral(address.host()) != null
+        ? Name.fromString(id, zone)
+        : Name.fromString(address.host(), Name.root);
+  }
+
+  private static InetAddress ipLiteral(String host) {
+    try {
+      return Address.getByAddress(host); // parses a literal, never looks a name up
+    } catch (UnknownHostException notAnIp) {
+      return null;
+    }
+  }
+
+  /**
+   * Adds to {@code update} the deletion of records no live gateway stands behind, if this gateway
+   * is the sweeper (the lowest live id). Skipped when the live set cannot be read: never act on a
+   * guess.
+   */
+  private void sweep(Update update, List<SRVRecord> set, String id) throws TextParseException {
+    if (fleet == null) {
+      return;
+    }
+    Map<String, HostPort> live;
+    try {
+      live = fleet.read();
+    } catch (Exception unknown) {
+      log.debug("no stale-record sweep: cannot read the live gateways: {}", unknown.toString());
+      return;
+    }
+    if (live.isEmpty() || !live.keySet().iterator().next().equals(id)) {
+      stale.clear(); // not (or not yet) the sweeper
+      return;
+    }
+    Set<Name> liveTargets = new HashSet<>();
+    for (Map.Entry<String, HostPort> g : live.entrySet()) {
+      liveTargets.add(targetOf(g.getKey(), g.getValue()));
+    }
+    Set<Name> orphaned = new HashSet<>();
+    for (SRVRecord r : set) {
+      if (!liveTargets.contains(r.getTarget()) && !r.getTarget().equals(target)) {
+        orphaned.add(r.getTarget());
+      }
+    }
+    Set<Name> expired = stale.expired(orphaned, System.nanoTime());
+    if (expired.isEmpty()) {
+      return;
+    }
+    log.info("removing the DNS records of {} gateway(s) gone from ZooKeeper: {}", expired.size(), expired);
+    for (SRVRecord r : set) {
+      if (expired.contains(r.getTarget())) {
+        update.delete(r);
+      }
+    }
+    for (Name gone : expired) {
+      if (gone.labels() == zone.labels() + 1 && gone.subdomain(zone)) { // an address record a gateway wrote
+        update.delete(gone, Type.A);
+        update.delete(gone, Type.AAAA);
+      }
+    }
+  }
+
+  /** The SRV set as the server has it now. */
+  private List<SRVRecord> srvSet() throws IOException {
     Message response = exchange(Message.newQuery(Record.newRecord(srvName, Type.SRV, DClass.IN)));
     int rcode = response.getRcode();
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
       throw new IOException("the DNS server refused the query for " + srvName + " SRV: " + describe(response));
     }
-    List<SRVRecord> own = new ArrayList<>();
+    List<SRVRecord> set = new ArrayList<>();
     for (Record r : response.getSection(Section.ANSWER)) {
-      if (r instanceof SRVRecord srv && srv.getName().equals(srvName) && srv.getTarget().equals(target)) {
-        own.add(srv);
+      if (r instanceof SRVRecord srv && srv.getName().equals(srvName)) {
+        set.add(srv);
       }
     }
-    return own;
+    return set;
+  }
+
+  /** This gateway's members of the SRV set. */
+  private List<SRVRecord> own(List<SRVRecord> set) {
+    return set.stream().filter(r -> r.getTarget().equals(target)).toList();
   }
 
   private Message exchange(Message request) throws IOException {

@@ -9,6 +9,8 @@ import io.presenter.gateway.testing.BindExtension;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -30,13 +32,27 @@ class Rfc2136WeightPublisherTest {
   private final String srvName = "_t" + names.incrementAndGet() + "._tcp";
   private final String prefix = "t" + names.get() + "-";
 
-  private GatewayConfig.Rfc2136 config(String secret) {
+  private GatewayConfig.Rfc2136 config(String secret, Duration removeStaleAfter) {
     return new GatewayConfig.Rfc2136(true, bind.server(), BindExtension.ZONE, srvName, Duration.ofSeconds(30), Duration.ofSeconds(3),
-        new GatewayConfig.Tsig(bind.keyName(), "hmac-sha256", secret, "", ""));
+        removeStaleAfter, new GatewayConfig.Tsig(bind.keyName(), "hmac-sha256", secret, "", ""));
   }
 
+  /** A publisher that does not sweep (as with {@code remove-stale-after = 0s}). */
   private Rfc2136WeightPublisher publisher() {
-    return new Rfc2136WeightPublisher(config(bind.secret()));
+    return new Rfc2136WeightPublisher(config(bind.secret(), Duration.ZERO), null);
+  }
+
+  /** A publisher that sweeps after {@code grace}, taking {@code live} (prefixed ids) as the gateways alive. */
+  private Rfc2136WeightPublisher sweeping(Duration grace, LiveGateways live) {
+    return new Rfc2136WeightPublisher(config(bind.secret(), grace), live);
+  }
+
+  private LiveGateways live(String... ids) {
+    Map<String, HostPort> map = new TreeMap<>();
+    for (String id : ids) {
+      map.put(prefix + id, new HostPort("10.0.0.1", 8443));
+    }
+    return () -> map;
   }
 
   private WeightSnapshot serving(String id, String host, int port, int weight) {
@@ -136,7 +152,7 @@ class Rfc2136WeightPublisherTest {
     AtomicInteger connections = new AtomicInteger();
     try (WeightPublishing publishing = new WeightPublishing(prefix + "gw-a", new HostPort("10.0.0.1", 8443), new WeightCalculator(100),
         connections::get, () -> false, () -> 0.0, meters)) {
-      publishing.add(new Rfc2136WeightPublisher(config(wrong)), 1);
+      publishing.add(new Rfc2136WeightPublisher(config(wrong, Duration.ZERO), null), 1);
       assertThat(meters.get(GuardedPublisher.FAILURES).tag("publisher", "rfc2136").counter().count()).as("registered at 0").isZero();
 
       publishing.publishNow().get(10, TimeUnit.SECONDS); // no exception comes out
@@ -164,5 +180,61 @@ class Rfc2136WeightPublisherTest {
     }
     assertThat(srvOf("gw-a")).as("closing withdraws the records").isNull();
     assertThat(bind.records(prefix + "gw-a", Type.A)).isEmpty();
+  }
+
+  @Test
+  void theLowestLiveGatewayRemovesWhatACrashedGatewayLeftAfterTheGracePeriod() throws Exception {
+    publisher().publish(serving("gw-ghost", "10.0.0.9", 8443, 50)); // crashed: no ZooKeeper node any more
+    publisher().publish(serving("gw-b", "10.0.0.2", 8443, 40));
+    Rfc2136WeightPublisher a = sweeping(Duration.ofMillis(300), live("gw-a", "gw-b"));
+
+    a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+    assertThat(srvOf("gw-ghost")).as("within the grace period").isNotNull();
+    Thread.sleep(400);
+    a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+
+    assertThat(srvOf("gw-ghost")).isNull();
+    assertThat(bind.records(prefix + "gw-ghost", Type.A)).isEmpty();
+    assertThat(srvOf("gw-a")).isNotNull();
+    assertThat(srvOf("gw-b")).as("a live gateway's record stays").isNotNull();
+    assertThat(bind.records(prefix + "gw-b", Type.A)).hasSize(1);
+  }
+
+  @Test
+  void onlyTheLowestIdSweepsAndNothingIsSweptWhenTheLiveSetIsUnknown() throws Exception {
+    publisher().publish(serving("gw-ghost", "10.0.0.9", 8443, 50));
+    Rfc2136WeightPublisher notLowest = sweeping(Duration.ofMillis(1), live("gw-0", "gw-a"));
+    Rfc2136WeightPublisher blind = sweeping(Duration.ofMillis(1), () -> {
+      throw new IllegalStateException("ZooKeeper unreachable");
+    });
+
+    for (int i = 0; i < 2; i++) {
+      notLowest.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+      blind.publish(serving("gw-c", "10.0.0.3", 8443, 70));
+      Thread.sleep(20);
+    }
+
+    assertThat(srvOf("gw-ghost")).isNotNull();
+    assertThat(srvOf("gw-a")).isNotNull();
+    assertThat(srvOf("gw-c")).as("its own record is published all the same").isNotNull();
+  }
+
+  @Test
+  void aGatewayMissingFromZooKeeperOnlyBrieflyKeepsItsRecords() throws Exception {
+    publisher().publish(serving("gw-b", "10.0.0.2", 8443, 40));
+    AtomicInteger reads = new AtomicInteger();
+    // gw-b's node is missing, back, then missing again (its ZooKeeper session was replaced twice).
+    LiveGateways flapping = () -> reads.incrementAndGet() == 2 ? live("gw-a", "gw-b").read() : live("gw-a").read();
+    Rfc2136WeightPublisher a = sweeping(Duration.ofMillis(200), flapping);
+
+    a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+    Thread.sleep(300);
+    a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+    a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+
+    assertThat(srvOf("gw-b")).as("missing again only just now: a new grace period").isNotNull();
+    Thread.sleep(300);
+    a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+    assertThat(srvOf("gw-b")).as("missing for the whole grace period").isNull();
   }
 }
