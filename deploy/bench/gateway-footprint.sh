@@ -8,7 +8,8 @@
 #   4. `presenter bench` with N connections (full handshakes, resumed handshakes), holding them
 #      idle while RSS, heap and NMT are measured again, then relay latency at RATE msg/s;
 #   5. the same bench against the chat server's direct port, for the relay comparison.
-# Prints every command and the figures; JSON reports and jcmd output stay in $DATA_DIR.
+# Prints every command and the figures; JSON reports and jcmd output stay in $DATA_DIR, with the
+# gateway's live-object class histograms before and while holding (histogram-*.txt).
 # Only the processes this script started are stopped (by PID).
 #
 # Settings (environment): N (10000), CONCURRENCY (200), HOLD seconds (45), RATE msg/s (500),
@@ -113,6 +114,7 @@ wait "$bench_pid" || { say "warm-up failed:"; tail "$DATA_DIR/warmup.log"; }
 sleep 2
 say "baseline (after warm-up, all clients gone):"
 snapshot before "$gw_pid" gc
+jcmd "$gw_pid" GC.class_histogram > "$DATA_DIR/histogram-before.txt"
 
 # 4. N connections through the gateway, held idle while measured, then relay latency.
 bench gateway "127.0.0.1:$gw_port" --connections "$N" --hold "$HOLD" --messages-per-second "$RATE" \
@@ -128,6 +130,7 @@ sleep 3
 say "with the connections open and idle:"
 snapshot held "$gw_pid"
 snapshot heldgc "$gw_pid" gc
+jcmd "$gw_pid" GC.class_histogram > "$DATA_DIR/histogram-held.txt"
 curl -s "http://127.0.0.1:$gw_admin/metrics" | grep -E '^presenter_gateway_(connections|handshakes|pending|closed)' \
   > "$DATA_DIR/gateway-metrics-held.txt" || true
 wait "$bench_pid" || say "gateway bench reported errors (see $DATA_DIR/gateway.log)"

@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.presenter.gateway.auth.AuthSettings;
@@ -57,6 +59,7 @@ public final class GatewayServer implements AutoCloseable {
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private GatewayMetrics metrics;
   private CuratorFramework curator;
+  private SslContext tls;
   private MembershipView view;
   private BackendPools pools;
   private ConnectionLimits limits;
@@ -120,10 +123,10 @@ public final class GatewayServer implements AutoCloseable {
     // Built (and their settings checked) before the listener opens: a bad DNS setting stops the
     // start before any client can connect.
     List<WeightPublisher> dnsPublishers = dnsPublishers();
+    tls = GatewayTls.serverContext(config.tlsCertFile(), config.tlsKeyFile(), config.ticketKeys());
     GatewayPipeline pipeline =
         new GatewayPipeline(
-            limits, metrics,
-            GatewayTls.serverContext(config.tlsCertFile(), config.tlsKeyFile(), config.ticketKeys()),
+            limits, metrics, tls,
             new AuthSettings(config.maxAuthFrameBytes(), config.authTimeout().toMillis(), b.rerouteTimeout().toMillis()),
             tokens, router, drain);
     listener =
@@ -245,6 +248,10 @@ public final class GatewayServer implements AutoCloseable {
     if (workerGroup != null) {
       workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    if (tls != null) {
+      ReferenceCountUtil.release(tls); // after the event loops: every connection's engine is released
+      tls = null;
     }
     if (admin != null) {
       admin.close();

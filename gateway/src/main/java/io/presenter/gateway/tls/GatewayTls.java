@@ -1,6 +1,6 @@
 package io.presenter.gateway.tls;
 
-import io.netty.handler.ssl.OpenSslServerContext;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.presenter.protocol.tls.TlsContexts;
@@ -19,11 +19,12 @@ import javax.net.ssl.SSLException;
 public final class GatewayTls {
   private GatewayTls() {}
 
+  /** Reference counted (freed per connection as it closes): release it when the gateway stops. */
   public static SslContext serverContext(String certFile, String keyFile, List<String> ticketKeys) throws SSLException {
-    SslContext context = TlsContexts.server(new File(certFile), new File(keyFile));
-    if (!ticketKeys.isEmpty() && context instanceof OpenSslServerContext openSsl) {
+    SslContext context = TlsContexts.referenceCountedServer(new File(certFile), new File(keyFile));
+    if (!ticketKeys.isEmpty() && context.sessionContext() instanceof OpenSslSessionContext sessions) {
       OpenSslSessionTicketKey[] keys = ticketKeys.stream().map(GatewayTls::ticketKey).toArray(OpenSslSessionTicketKey[]::new);
-      openSsl.sessionContext().setTicketKeys(keys);
+      sessions.setTicketKeys(keys);
     }
     return context;
   }

@@ -406,7 +406,7 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
     }
     int id = nextStreamId;
     nextStreamId += 2;
-    OpenStream withId = spec.deepCopy().setStreamId(id);
+    OpenStream withId = shallowCopy(spec).setStreamId(id);
     writeFrame(new MuxFrame.Open(withId));
     scheduleFlush();
     MuxStreamChannel stream = addStream(id, withId, handler);
@@ -415,6 +415,22 @@ public final class MuxMultiplexHandler extends ChannelDuplexHandler {
     } else {
       promise.tryFailure(new IllegalStateException("stream closed during registration"));
     }
+  }
+
+  /**
+   * A copy of {@code spec} that shares its field values (strings, the auth frame's bytes, the TLS
+   * facts) instead of duplicating them as {@code deepCopy} does: the stream keeps it for as long as
+   * it lives, so a deep copy would hold a second auth frame per client. The caller must not change
+   * those shared values afterwards (setting a field on its own object is fine).
+   */
+  private static OpenStream shallowCopy(OpenStream spec) {
+    OpenStream copy = new OpenStream();
+    for (OpenStream._Fields field : OpenStream._Fields.values()) {
+      if (spec.isSet(field)) {
+        copy.setFieldValue(field, spec.getFieldValue(field));
+      }
+    }
+    return copy;
   }
 
   private MuxStreamChannel addStream(int id, OpenStream spec, ChannelHandler handler) {

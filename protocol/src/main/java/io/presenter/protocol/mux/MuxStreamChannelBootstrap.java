@@ -36,7 +36,11 @@ public final class MuxStreamChannelBootstrap {
     return this;
   }
 
-  /** Opens a stream; {@code spec}'s stream id is assigned here (the argument is not modified). */
+  /**
+   * Opens a stream; {@code spec}'s stream id is assigned here (the argument is not modified). The
+   * stream's {@link MuxStreamChannel#openSpec()} is a copy that shares {@code spec}'s values (the
+   * auth frame's bytes, the TLS facts): do not change those in place afterwards.
+   */
   public Future<MuxStreamChannel> open(OpenStream spec) {
     Objects.requireNonNull(handler, "handler");
     Promise<MuxStreamChannel> promise = parent.eventLoop().newPromise();

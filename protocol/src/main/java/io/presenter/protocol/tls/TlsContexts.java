@@ -32,6 +32,19 @@ public final class TlsContexts {
         .build();
   }
 
+  /**
+   * Like {@link #server}, but reference counted (BoringSSL's {@code OPENSSL_REFCNT}): each
+   * connection's native TLS state is freed when its {@code SslHandler} is removed (the connection
+   * closed), not later by a finalizer, and no finalizer is registered per connection. The caller
+   * must {@code release()} the context once its connections are closed.
+   */
+  public static SslContext referenceCountedServer(File certChain, File privateKey) throws SSLException {
+    return SslContextBuilder.forServer(certChain, privateKey)
+        .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK)
+        .protocols(PROTOCOLS)
+        .build();
+  }
+
   /** A client context trusting the CA certificates in {@code trustedCa} (PEM); null trusts the JDK's defaults. */
   public static SslContext client(File trustedCa) throws SSLException {
     return client(trustedCa, 0);
