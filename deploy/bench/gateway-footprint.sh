@@ -14,7 +14,8 @@
 #
 # Settings (environment): N (10000), CONCURRENCY (200), HOLD seconds (45), RATE msg/s (500),
 # RELAY_SECONDS (20), RELAY_COUPLES (1000), WARMUP connections (2000), DATA_DIR
-# (/tmp/presenter-footprint, recreated), GATEWAY_HEAP (1g), SOURCES (127.0.0.1..127.0.0.4).
+# (/tmp/presenter-footprint, recreated), GATEWAY_HEAP (1g), GATEWAY_JAVA_OPTS (more JVM flags for
+# the gateway, e.g. a collector: -XX:+UseSerialGC), SOURCES (127.0.0.1..127.0.0.4).
 # Note: one process may open at most `ulimit -n` files, so N must stay below that minus ~200.
 set -euo pipefail
 
@@ -29,25 +30,36 @@ RELAY_COUPLES=${RELAY_COUPLES:-1000}
 WARMUP=${WARMUP:-2000}
 DATA_DIR=${DATA_DIR:-/tmp/presenter-footprint}
 GATEWAY_HEAP=${GATEWAY_HEAP:-1g}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
 SOURCES=${SOURCES:-127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4}
 
 # shellcheck source=deploy/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 run() { say "+ $*"; "$@"; }
 
-# Process figures in KB: resident set, G1 heap used, NMT committed total.
+# Process figures in KB: resident set, proportional set size, heap used, NMT committed total.
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-heap_kb() { jcmd "$1" GC.heap_info | tee -a "$DATA_DIR/jcmd.txt" | sed -n 's/.*heap *total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1; }
+# PSS counts a page mapped several times once; RSS does not, and ZGC (JDK 17) maps its heap three
+# times, so RSS overstates a ZGC process about threefold while PSS does not.
+pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
+# Heap used in KB, summed over the generations (G1, Serial, Parallel: "total NK, used MK"; ZGC: "ZHeap used NM").
+heap_kb() {
+  jcmd "$1" GC.heap_info | tee -a "$DATA_DIR/jcmd.txt" | awk '
+    /total [0-9]+K, used [0-9]+K/ { match($0, /used [0-9]+K/); kb += substr($0, RSTART + 5, RLENGTH - 6) }
+    /ZHeap +used [0-9]+M/ { match($0, /used [0-9]+M/); kb += 1024 * substr($0, RSTART + 5, RLENGTH - 6) }
+    END { print kb + 0 }'
+}
 nmt_kb() { jcmd "$1" VM.native_memory summary | tee -a "$DATA_DIR/jcmd.txt" | sed -n 's/^Total: reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\1/p'; }
 snapshot() { # label pid -> sets ${label}_rss ${label}_heap ${label}_nmt, after a forced GC if $3 = gc
   local label=$1 pid=$2
   echo "=== $label $(date -u +%T)" >> "$DATA_DIR/jcmd.txt"
   if [ "${3:-}" = gc ]; then jcmd "$pid" GC.run >/dev/null; sleep 1; fi
   printf -v "${label}_rss" '%s' "$(rss_kb "$pid")"
+  printf -v "${label}_pss" '%s' "$(pss_kb "$pid")"
   printf -v "${label}_heap" '%s' "$(heap_kb "$pid")"
   printf -v "${label}_nmt" '%s' "$(nmt_kb "$pid")"
-  local r=${label}_rss h=${label}_heap n=${label}_nmt
-  say "  $label: RSS ${!r} KB, heap used ${!h} KB, NMT committed ${!n} KB"
+  local r=${label}_rss p=${label}_pss h=${label}_heap n=${label}_nmt
+  say "  $label: RSS ${!r} KB, PSS ${!p} KB, heap used ${!h} KB, NMT committed ${!n} KB"
 }
 
 rm -rf "$DATA_DIR"
@@ -84,7 +96,7 @@ presenter.gateway {
   limits.max-connections-per-ip = 1000000
 }
 EOF
-gw_opts="-Xmx$GATEWAY_HEAP -XX:NativeMemoryTracking=summary -Dnetty.leakDetection=disabled"
+gw_opts="-Xmx$GATEWAY_HEAP -XX:NativeMemoryTracking=summary -Dnetty.leakDetection=disabled $GATEWAY_JAVA_OPTS"
 say "+ PRESENTER_JAVA_OPTS='$gw_opts' $presenter gateway --config $DATA_DIR/gateway.conf &"
 PRESENTER_JAVA_OPTS="$gw_opts" "$presenter" gateway --config "$DATA_DIR/gateway.conf" > "$DATA_DIR/gateway.log" 2>&1 &
 gw_pid=$!
@@ -152,6 +164,7 @@ per() { python3 -c "print(round(($1 - $2) * 1024 / $3))"; }
   say ""
   say "=== gateway footprint: $open idle authenticated connections (gateway pid $gw_pid, -Xmx$GATEWAY_HEAP)"
   say "RSS         $before_rss KB -> $held_rss KB: $(per "$held_rss" "$before_rss" "$open") bytes/connection"
+  say "PSS         $before_pss KB -> $held_pss KB: $(per "$held_pss" "$before_pss" "$open") bytes/connection"
   say "NMT         $before_nmt KB -> $held_nmt KB committed: $(per "$held_nmt" "$before_nmt" "$open") bytes/connection"
   say "RSS - NMT   $((before_rss - before_nmt)) KB -> $((held_rss - held_nmt)) KB (malloc outside the JVM's tracking: BoringSSL, glibc arenas): $(per "$((held_rss - held_nmt))" "$((before_rss - before_nmt))" "$open") bytes/connection"
   say "heap used   $before_heap KB -> $held_heap KB (before GC): $(per "$held_heap" "$before_heap" "$open") bytes/connection"
