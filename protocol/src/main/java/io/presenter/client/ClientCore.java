@@ -10,6 +10,7 @@ import io.presenter.protocol.client.ClientFrameCodec;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.AuthOk;
 import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.protocol.client.thrift.Message;
 import io.presenter.protocol.client.thrift.SendAck;
 import io.presenter.protocol.client.thrift.ServerError;
 import io.presenter.protocol.client.thrift.SessionReestablished;
@@ -49,7 +50,7 @@ final class ClientCore {
     this.loop = loop;
     this.backoff = new Backoff(config.backoffMin().toMillis(), config.backoffMax().toMillis());
     this.outbox = new Outbox(config.maxUnacked());
-    this.inbox = new Inbox(config.lastSeenSeq(), listener, after -> write(ClientFrames.syncRequest(after, null)));
+    this.inbox = new Inbox(config.lastSeenSeq(), listener, after -> write(ClientFrames.syncRequest(after, null)), this::ackedByCopy);
     this.connector = new Connector(config, loop);
   }
 
@@ -185,6 +186,24 @@ final class ClientCore {
       p.result().complete(ack.getSeq());
       fire(() -> listener.ack(ack.getClientMessageId(), ack.getSeq()));
     }
+  }
+
+  /**
+   * A stored copy of one of this device's unacked sends (same device, same clientMessageId)
+   * proves the send committed with that seq: completes it as its ack would. The ack that may
+   * still come then finds nothing pending.
+   */
+  private boolean ackedByCopy(Message m) {
+    if (!m.isSetClientMessageId() || !config.deviceId().equals(m.getSenderDeviceId())) {
+      return false;
+    }
+    Outbox.Pending p = outbox.remove(m.getClientMessageId());
+    if (p == null) {
+      return false;
+    }
+    p.result().complete(m.getSeq());
+    fire(() -> listener.ack(m.getClientMessageId(), m.getSeq()));
+    return true;
   }
 
   private void onError(ServerError e) {

@@ -4,6 +4,7 @@ import io.presenter.protocol.client.thrift.Message;
 import io.presenter.protocol.client.thrift.SyncPage;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * The receive path (docs/PROTOCOL.md 3.8): feeds Message frames, SyncPages and own SendAcks
@@ -17,12 +18,19 @@ final class Inbox {
   private final SeqTracker seqs;
   private final PresenterListener listener;
   private final LongConsumer sendSyncRequest;
+  private final Predicate<Message> ownUnackedSend;
   private boolean syncing;
 
-  Inbox(long lastSeenSeq, PresenterListener listener, LongConsumer sendSyncRequest) {
+  /**
+   * @param ownUnackedSend true for a copy of one of this device's sends still waiting for its ack
+   *     (it then takes the copy as that ack); such a copy comes in a sync page when the session
+   *     moved after the commit and the page overtook the resend's ack: it is not the partner's
+   */
+  Inbox(long lastSeenSeq, PresenterListener listener, LongConsumer sendSyncRequest, Predicate<Message> ownUnackedSend) {
     this.seqs = new SeqTracker(lastSeenSeq, MAX_HELD_BACK);
     this.listener = listener;
     this.sendSyncRequest = sendSyncRequest;
+    this.ownUnackedSend = ownUnackedSend;
   }
 
   long lastSeenSeq() {
@@ -42,7 +50,7 @@ final class Inbox {
   }
 
   void message(Message m) {
-    deliver(seqs.received(m));
+    deliver(receive(m));
     syncIfGap();
   }
 
@@ -55,7 +63,7 @@ final class Inbox {
     syncing = false;
     long highest = page.getAfterSeq();
     for (Message m : page.getMessages()) {
-      deliver(seqs.received(m));
+      deliver(receive(m));
       highest = Math.max(highest, m.getSeq());
     }
     if (page.isHasMore()) {
@@ -68,6 +76,10 @@ final class Inbox {
   void sync(long afterSeq) {
     syncing = true;
     sendSyncRequest.accept(afterSeq);
+  }
+
+  private List<Message> receive(Message m) {
+    return ownUnackedSend.test(m) ? seqs.acked(m.getSeq()) : seqs.received(m);
   }
 
   private void syncIfGap() {

@@ -32,7 +32,8 @@ public interface PresenterListener {
    * A message, delivered exactly once per client instance and in seq order with no gaps: a
    * message at or below {@link PresenterClient#lastSeenSeq()} is never delivered again. The
    * client's own sends are not delivered here (see {@link #ack}), except when they come from
-   * another device of the same user or from history sync.
+   * another device of the same user or from history sync; a synced copy of a send this client is
+   * still waiting to see acked completes that send instead (as its ack).
    */
   default void message(Message message) {}
 

@@ -125,6 +125,29 @@ class PresenterClientProtocolTest {
   }
 
   @Test
+  void aSyncedCopyOfAnUnackedSendActsAsItsAckAndIsNotDelivered() throws Exception {
+    try (ScriptedServer server = new ScriptedServer(dir); PresenterClient client = client(server, Duration.ofSeconds(30))) {
+      client.connect();
+      authenticate(server, 0);
+      server.write(ClientFrame.message(m(1)));
+      CompletableFuture<Long> pending = client.send(1, new byte[] {2});
+      String id = server.next().getSend().getClientMessageId();
+      // The session moved after the commit: the page with our own message (seq 2) overtakes the
+      // resend's ack; the partner's seq 3 comes with it.
+      Message own = ClientFrames.newMessage(2, "alice", "d1", 0, 1, new byte[] {2}, id);
+      server.write(ClientFrames.syncPage(1, List.of(own, m(3)), false, 3));
+
+      assertThat(pending.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 2);
+      server.write(ClientFrames.ack(id, 2, 0)); // the ack, late: nothing pending any more
+      server.write(ClientFrame.message(m(4)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 3);
+      assertThat(delivered).containsExactly(1L, 3L, 4L);
+      assertThat(client.lastSeenSeq()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void anExpiredTokenIsFetchedAgainAndAGoAwayIsHonoured() throws Exception {
     AtomicInteger tokensAsked = new AtomicInteger();
     try (ScriptedServer server = new ScriptedServer(dir);
