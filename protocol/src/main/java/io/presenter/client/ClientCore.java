@@ -181,11 +181,18 @@ final class ClientCore {
 
   private void onAck(SendAck ack) {
     inbox.acked(ack.getSeq());
-    Outbox.Pending p = outbox.remove(ack.getClientMessageId());
-    if (p != null) {
-      p.result().complete(ack.getSeq());
-      fire(() -> listener.ack(ack.getClientMessageId(), ack.getSeq()));
+    completeSend(ack.getClientMessageId(), ack.getSeq());
+  }
+
+  /** Completes the unacked send {@code clientMessageId} with {@code seq}; false if none is pending. */
+  private boolean completeSend(String clientMessageId, long seq) {
+    Outbox.Pending p = outbox.remove(clientMessageId);
+    if (p == null) {
+      return false;
     }
+    p.result().complete(seq);
+    fire(() -> listener.ack(clientMessageId, seq));
+    return true;
   }
 
   /**
@@ -194,16 +201,8 @@ final class ClientCore {
    * still come then finds nothing pending.
    */
   private boolean ackedByCopy(Message m) {
-    if (!m.isSetClientMessageId() || !config.deviceId().equals(m.getSenderDeviceId())) {
-      return false;
-    }
-    Outbox.Pending p = outbox.remove(m.getClientMessageId());
-    if (p == null) {
-      return false;
-    }
-    p.result().complete(m.getSeq());
-    fire(() -> listener.ack(m.getClientMessageId(), m.getSeq()));
-    return true;
+    return m.isSetClientMessageId() && config.deviceId().equals(m.getSenderDeviceId())
+        && completeSend(m.getClientMessageId(), m.getSeq());
   }
 
   private void onError(ServerError e) {

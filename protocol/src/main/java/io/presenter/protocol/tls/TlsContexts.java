@@ -26,10 +26,7 @@ public final class TlsContexts {
 
   /** A server context from a PEM certificate chain and a PEM (PKCS#8) private key. */
   public static SslContext server(File certChain, File privateKey) throws SSLException {
-    return SslContextBuilder.forServer(certChain, privateKey)
-        .sslProvider(provider())
-        .protocols(PROTOCOLS)
-        .build();
+    return server(certChain, privateKey, provider());
   }
 
   /**
@@ -39,10 +36,11 @@ public final class TlsContexts {
    * must {@code release()} the context once its connections are closed.
    */
   public static SslContext referenceCountedServer(File certChain, File privateKey) throws SSLException {
-    return SslContextBuilder.forServer(certChain, privateKey)
-        .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK)
-        .protocols(PROTOCOLS)
-        .build();
+    return server(certChain, privateKey, OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK);
+  }
+
+  private static SslContext server(File certChain, File privateKey, SslProvider provider) throws SSLException {
+    return SslContextBuilder.forServer(certChain, privateKey).sslProvider(provider).protocols(PROTOCOLS).build();
   }
 
   /** A client context trusting the CA certificates in {@code trustedCa} (PEM); null trusts the JDK's defaults. */
