@@ -10,7 +10,7 @@ if [ "$have" != "$want" ]; then
   echo "expected thrift $want, found $have; the committed sources were generated with $want" >&2
   exit 1
 fi
-out=src/main/java
+out=src/main/thrift-gen
 rm -rf "$out/io/presenter/protocol/mux/thrift" "$out/io/presenter/protocol/client/thrift"
 for idl in src/main/thrift/*.thrift; do
   thrift --gen java:generated_annotations=suppress,private_members,unsafe_binaries -out "$out" "$idl"

@@ -7,7 +7,7 @@ import io.presenter.chat.server.ChatServer;
 import io.presenter.chat.store.PostgresTestDatabase;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
-import io.presenter.protocol.testing.ZooKeeperExtension;
+import io.presenter.runtime.testing.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;

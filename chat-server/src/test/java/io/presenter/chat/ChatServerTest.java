@@ -10,8 +10,8 @@ import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.mux.StreamCloseInfo;
 import io.presenter.protocol.mux.thrift.CloseReason;
-import io.presenter.protocol.ring.HashRing;
-import io.presenter.protocol.testing.ZooKeeperExtension;
+import io.presenter.runtime.ring.HashRing;
+import io.presenter.runtime.testing.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,8 +211,8 @@ class ChatServerTest {
     ChatServer other = cluster.start("chat-b");
     await().atMost(Duration.ofSeconds(10)).until(() -> server.meters().get("presenter.chat.ring.members").gauge().value() == 2);
     HashRing ring = HashRing.of(0, java.util.List.of(
-        new io.presenter.protocol.ring.Member("chat-a", "h", 1, 0, 1),
-        new io.presenter.protocol.ring.Member("chat-b", "h", 1, 0, 1)));
+        new io.presenter.runtime.ring.Member("chat-a", "h", 1, 0, 1),
+        new io.presenter.runtime.ring.Member("chat-b", "h", 1, 0, 1)));
     String elsewhere = null;
     for (int i = 0; elsewhere == null; i++) {
       String candidate = "c" + i;

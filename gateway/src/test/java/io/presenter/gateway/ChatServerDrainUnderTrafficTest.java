@@ -14,7 +14,7 @@ import io.presenter.gateway.server.GatewayServer;
 import io.presenter.protocol.client.thrift.AuthOk;
 import io.presenter.protocol.client.thrift.Message;
 import io.presenter.protocol.client.thrift.clientConstants;
-import io.presenter.protocol.testing.ZooKeeperExtension;
+import io.presenter.runtime.testing.ZooKeeperExtension;
 import io.presenter.protocol.tls.TlsContexts;
 import io.presenter.protocol.transport.Transport;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import io.presenter.gateway.testing.BindExtension;
 import io.presenter.gateway.weight.HostPort;
 import io.presenter.gateway.weight.Rfc2136WeightPublisher;
 import io.presenter.gateway.weight.WeightSnapshot;
-import io.presenter.protocol.testing.ZooKeeperExtension;
+import io.presenter.runtime.testing.ZooKeeperExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;

@@ -10,7 +10,7 @@ import io.presenter.gateway.server.GatewayServer;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.GoAwayReason;
-import io.presenter.protocol.testing.ZooKeeperExtension;
+import io.presenter.runtime.testing.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import io.presenter.gateway.server.GatewayServer;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
-import io.presenter.protocol.testing.ZooKeeperExtension;
+import io.presenter.runtime.testing.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,8 +176,8 @@ class GatewayTest {
     GatewayServer g = gateways.start("gw-1");
     await().atMost(Duration.ofSeconds(15)).until(() -> g.meters().get("presenter.gateway.backend.connections").gauge().value() >= 4);
     // A couple owned by chat-a.
-    io.presenter.protocol.ring.HashRing ring = io.presenter.protocol.ring.HashRing.of(0, java.util.List.of(
-        new io.presenter.protocol.ring.Member("chat-a", "h", 1, 0, 1), new io.presenter.protocol.ring.Member("chat-b", "h", 1, 0, 1)));
+    io.presenter.runtime.ring.HashRing ring = io.presenter.runtime.ring.HashRing.of(0, java.util.List.of(
+        new io.presenter.runtime.ring.Member("chat-a", "h", 1, 0, 1), new io.presenter.runtime.ring.Member("chat-b", "h", 1, 0, 1)));
     String onA = null;
     for (int i = 0; onA == null; i++) {
       if (ring.ownerOf("k" + i).id().equals("chat-a")) {

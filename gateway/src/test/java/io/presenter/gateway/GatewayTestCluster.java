@@ -3,7 +3,7 @@ package io.presenter.gateway;
 import com.typesafe.config.ConfigFactory;
 import io.presenter.gateway.config.GatewayConfig;
 import io.presenter.gateway.server.GatewayServer;
-import io.presenter.protocol.tls.LocalCertificates;
+import io.presenter.runtime.tls.LocalCertificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.presenter.launcher;
 
-import io.presenter.protocol.token.TokenClaims;
-import io.presenter.protocol.token.TokenKeys;
-import io.presenter.protocol.token.TokenSigner;
+import io.presenter.runtime.token.TokenClaims;
+import io.presenter.runtime.token.TokenKeys;
+import io.presenter.runtime.token.TokenSigner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,10 +2,10 @@ package io.presenter.chat.ownership;
 
 import io.presenter.chat.couple.CoupleRegistry;
 import io.presenter.protocol.mux.thrift.CloseReason;
-import io.presenter.protocol.ring.HashRing;
-import io.presenter.protocol.ring.Member;
-import io.presenter.protocol.ring.MembershipListener;
-import io.presenter.protocol.ring.MembershipView;
+import io.presenter.runtime.ring.HashRing;
+import io.presenter.runtime.ring.Member;
+import io.presenter.runtime.ring.MembershipListener;
+import io.presenter.runtime.ring.MembershipView;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.state.ConnectionState;
 import org.slf4j.Logger;

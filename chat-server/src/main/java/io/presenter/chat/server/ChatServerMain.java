@@ -1,6 +1,6 @@
 package io.presenter.chat.server;
 
-import io.presenter.protocol.process.ProcessMain;
+import io.presenter.runtime.process.ProcessMain;
 
 /** {@code chat-server --config FILE}: runs one chat server until SIGTERM/Ctrl-C, then stops gracefully. */
 public final class ChatServerMain {

@@ -5,7 +5,7 @@ import io.presenter.chat.metrics.ChatMetrics;
 import io.presenter.chat.ownership.Ownership;
 import io.presenter.chat.server.ChatServerConfig;
 import io.presenter.chat.store.MessageStore;
-import io.presenter.protocol.token.TokenVerifier;
+import io.presenter.runtime.token.TokenVerifier;
 import java.util.concurrent.Executor;
 
 /**

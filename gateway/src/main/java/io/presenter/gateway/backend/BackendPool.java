@@ -8,7 +8,7 @@ import io.netty.channel.EventLoop;
 import io.presenter.protocol.mux.MuxConfig;
 import io.presenter.protocol.mux.MuxFrameCodec;
 import io.presenter.protocol.mux.MuxMultiplexHandler;
-import io.presenter.protocol.ring.Member;
+import io.presenter.runtime.ring.Member;
 import io.presenter.protocol.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.List;

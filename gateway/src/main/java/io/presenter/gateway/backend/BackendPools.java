@@ -2,9 +2,9 @@ package io.presenter.gateway.backend;
 
 import io.netty.channel.EventLoop;
 import io.presenter.protocol.mux.MuxConfig;
-import io.presenter.protocol.ring.HashRing;
-import io.presenter.protocol.ring.Member;
-import io.presenter.protocol.ring.MembershipListener;
+import io.presenter.runtime.ring.HashRing;
+import io.presenter.runtime.ring.Member;
+import io.presenter.runtime.ring.MembershipListener;
 import io.presenter.protocol.transport.Transport;
 import java.util.HashSet;
 import java.util.List;

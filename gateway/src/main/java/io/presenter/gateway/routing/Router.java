@@ -10,9 +10,9 @@ import io.presenter.gateway.backend.BackendPools;
 import io.presenter.protocol.mux.MuxStreamChannel;
 import io.presenter.protocol.mux.MuxStreamChannelBootstrap;
 import io.presenter.protocol.mux.thrift.OpenStream;
-import io.presenter.protocol.ring.HashRing;
-import io.presenter.protocol.ring.Member;
-import io.presenter.protocol.ring.MembershipView;
+import io.presenter.runtime.ring.HashRing;
+import io.presenter.runtime.ring.Member;
+import io.presenter.runtime.ring.MembershipView;
 import java.util.concurrent.CompletableFuture;
 
 /**

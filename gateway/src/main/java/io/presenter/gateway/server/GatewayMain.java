@@ -1,7 +1,7 @@
 package io.presenter.gateway.server;
 
 import io.presenter.gateway.config.GatewayConfig;
-import io.presenter.protocol.process.ProcessMain;
+import io.presenter.runtime.process.ProcessMain;
 
 /** {@code gateway --config FILE}: runs one gateway until SIGTERM/Ctrl-C, then drains and stops. */
 public final class GatewayMain {

@@ -12,7 +12,7 @@ import io.presenter.gateway.limits.ConnectionTracker;
 import io.presenter.gateway.metrics.CloseReason;
 import io.presenter.gateway.metrics.GatewayMetrics;
 import io.presenter.gateway.routing.Router;
-import io.presenter.protocol.token.TokenVerifier;
+import io.presenter.runtime.token.TokenVerifier;
 import java.net.InetSocketAddress;
 
 /**

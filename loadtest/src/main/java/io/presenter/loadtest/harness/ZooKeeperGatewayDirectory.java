@@ -3,7 +3,7 @@ package io.presenter.loadtest.harness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presenter.gateway.weight.HostPort;
-import io.presenter.protocol.ring.ZooKeeperClients;
+import io.presenter.runtime.ring.ZooKeeperClients;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,0 +1,12 @@
+package io.presenter.runtime.token;
+
+import java.time.Instant;
+
+/**
+ * A token whose signature, algorithm, times and claims were checked.
+ *
+ * @param deviceId the {@code dev} claim, null when absent
+ * @param kid the key that signed the token
+ */
+public record VerifiedToken(
+    String userId, String coupleId, String deviceId, Instant expiresAt, String kid) {}
