@@ -90,7 +90,13 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
           early.add(frame);
         }
       }
-      case ACTIVE -> requests.handle(frame);
+      case ACTIVE -> {
+        if (early != null) {
+          early.add(frame); // still replaying what came before AuthOk: keep the client's order
+        } else {
+          requests.handle(frame);
+        }
+      }
       case CLOSED -> {}
     }
   }
@@ -193,17 +199,20 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
     services.metrics().sessionOpened();
     services.metrics().authOk();
     answerAuth(result);
-    state = State.ACTIVE;
-    updateAutoRead();
     requests = new SessionRequests(services, this);
+    state = State.ACTIVE;
     long lastSeen = auth.isSetLastSeenSeq() ? auth.getLastSeenSeq() : 0;
     if (!isReopen() && lastSeen < result.latestSeq()) {
       requests.sync(lastSeen, services.limits().syncPageMax());
     }
-    while (early != null && !early.isEmpty() && state == State.ACTIVE) {
-      requests.handle(early.poll());
+    // Frames pipelined behind Auth first, in order. Reading resumes only after them; on a stream,
+    // resuming delivers queued Data at once, and those frames join the queue's tail meanwhile.
+    ClientFrame next;
+    while (early != null && state == State.ACTIVE && (next = early.poll()) != null) {
+      requests.handle(next);
     }
     early = null;
+    updateAutoRead();
   }
 
   private void answerAuth(Couple.JoinResult result) {
