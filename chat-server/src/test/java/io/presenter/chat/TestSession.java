@@ -41,6 +41,11 @@ public final class TestSession extends SimpleChannelInboundHandler<ClientFrame> 
     stream.writeAndFlush(frame).syncUninterruptibly();
   }
 
+  /** Bytes as they are, for frames the Java encoder would not produce. */
+  public void sendRaw(io.netty.buffer.ByteBuf bytes) {
+    stream.writeAndFlush(bytes).syncUninterruptibly();
+  }
+
   /** The next frame matching {@code match}, skipping others; fails after 10 s. */
   public ClientFrame next(Predicate<ClientFrame> match) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

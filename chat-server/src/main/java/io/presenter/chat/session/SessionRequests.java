@@ -6,6 +6,7 @@ import io.presenter.chat.store.AppendResult;
 import io.presenter.chat.store.SequenceConflictException;
 import io.presenter.chat.store.StoreOverloadedException;
 import io.presenter.protocol.client.ClientFrames;
+import io.presenter.protocol.client.RequiredFields;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.client.thrift.SendMessage;
@@ -30,6 +31,13 @@ final class SessionRequests {
   }
 
   void handle(ClientFrame frame) {
+    if (isClientKind(frame.getSetField())) {
+      String missing = RequiredFields.firstMissing(frame);
+      if (missing != null) {
+        refuseIncomplete(frame, missing);
+        return;
+      }
+    }
     switch (frame.getSetField()) {
       case SEND -> send(frame.getSend());
       case TYPING -> handler.couple().typing(handler.token().userId(), frame.getTyping().isTyping());
@@ -51,17 +59,34 @@ final class SessionRequests {
     }
   }
 
+  /** The kinds a client may send after AuthOk (a second Auth is refused on its own terms). */
+  private static boolean isClientKind(ClientFrame._Fields kind) {
+    return switch (kind) {
+      case SEND, TYPING, READ_UP_TO, SYNC_REQUEST, PING, PONG -> true;
+      default -> false;
+    };
+  }
+
+  /** BAD_REQUEST naming the missing field; for a send it carries the clientMessageId if there was one. */
+  private void refuseIncomplete(ClientFrame frame, String missing) {
+    String what = frame.getFieldValue().getClass().getSimpleName() + "." + missing + " is required";
+    if (frame.isSetSend() && frame.getSend().isSetClientMessageId()) {
+      sendError(ErrorCode.BAD_REQUEST, what, frame.getSend().getClientMessageId());
+    } else {
+      error(ErrorCode.BAD_REQUEST, what);
+    }
+  }
+
   private void send(SendMessage send) {
+    // Echoed exactly as sent, even when unusable, so the client can find the message it refers to.
     String clientMessageId = send.getClientMessageId();
-    if (clientMessageId == null || clientMessageId.isEmpty() || clientMessageId.length() > MAX_CLIENT_MESSAGE_ID_CHARS) {
-      error(ErrorCode.BAD_REQUEST, "clientMessageId must be 1.." + MAX_CLIENT_MESSAGE_ID_CHARS + " characters");
+    if (clientMessageId.isEmpty() || clientMessageId.length() > MAX_CLIENT_MESSAGE_ID_CHARS) {
+      sendError(ErrorCode.BAD_REQUEST, "clientMessageId must be 1.." + MAX_CLIENT_MESSAGE_ID_CHARS + " characters", clientMessageId);
       return;
     }
-    byte[] body = send.getBody() == null ? new byte[0] : send.getBody();
+    byte[] body = send.getBody();
     if (body.length > services.limits().maxBodyBytes()) {
-      services.metrics().error(ErrorCode.BODY_TOO_LARGE);
-      handler.session().write(ClientFrames.sendError(
-          ErrorCode.BODY_TOO_LARGE, "body over " + services.limits().maxBodyBytes() + " bytes", clientMessageId, null));
+      sendError(ErrorCode.BODY_TOO_LARGE, "body over " + services.limits().maxBodyBytes() + " bytes", clientMessageId);
       return;
     }
     ChatSession session = handler.session();
@@ -164,6 +189,11 @@ final class SessionRequests {
       services.metrics().error(ErrorCode.RATE_LIMITED);
       handler.session().write(ClientFrames.error(ErrorCode.RATE_LIMITED, "server busy", false, RETRY_MILLIS));
     }
+  }
+
+  private void sendError(ErrorCode code, String message, String clientMessageId) {
+    services.metrics().error(code);
+    handler.session().write(ClientFrames.sendError(code, message, clientMessageId, null));
   }
 
   private void error(ErrorCode code, String message) {
