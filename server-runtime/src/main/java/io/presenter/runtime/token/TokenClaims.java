@@ -33,14 +33,29 @@ public record TokenClaims(
     }
   }
 
-  static boolean validId(String id) {
-    return id != null && !id.isBlank() && id.length() <= MAX_ID_CHARS;
+  /** The rule {@link #validId} enforces, for messages. */
+  public static final String ID_RULE = "1.." + MAX_ID_CHARS + " printable ASCII characters (0x21..0x7E)";
+
+  /**
+   * 1..{@value #MAX_ID_CHARS} characters of printable ASCII without space: ids end up in logs and
+   * metrics, where control characters (NUL, newline) would forge or break lines.
+   */
+  public static boolean validId(String id) {
+    if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkId(String name, String value) {
     if (!validId(value)) {
-      throw new IllegalArgumentException(
-          name + " must be a non-blank string of at most " + MAX_ID_CHARS + " characters");
+      throw new IllegalArgumentException(name + " must be " + ID_RULE);
     }
   }
 }

@@ -68,6 +68,7 @@ public final class TokenVerifier {
       throw new TokenException(Reason.TOO_LONG, "token longer than " + MAX_TOKEN_CHARS + " chars");
     }
     checkAlgorithm(token);
+    checkCanonical(token);
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
@@ -86,18 +87,56 @@ public final class TokenVerifier {
       throw new TokenException(Reason.BAD_SIGNATURE, "signature does not match");
     }
     JWTClaimsSet claims;
+    Map<String, Object> raw;
     try {
       claims = jwt.getJWTClaimsSet();
+      raw = jwt.getPayload().toJSONObject();
     } catch (ParseException | RuntimeException e) {
       throw new TokenException(Reason.MALFORMED, "claims are not a valid JWT claims set");
     }
+    if (raw == null) {
+      throw new TokenException(Reason.MALFORMED, "claims are not a JSON object");
+    }
     Instant expiresAt = checkTimes(claims);
+    // From the JSON itself: the claims set would turn a numeric sub into a string.
     return new VerifiedToken(
-        requiredId(claims, "sub"),
-        requiredId(claims, TokenClaims.COUPLE_CLAIM),
-        optionalId(claims, TokenClaims.DEVICE_CLAIM),
+        requiredId(raw, "sub"),
+        requiredId(raw, TokenClaims.COUPLE_CLAIM),
+        optionalId(raw, TokenClaims.DEVICE_CLAIM),
         expiresAt,
         kid);
+  }
+
+  /**
+   * Three parts of unpadded base64url whose last bits are zero, so each token has one spelling
+   * (a signature with {@code ==} appended, or with other trailing bits, is the same bytes written
+   * differently; accepting it would let a token be replayed under another string).
+   */
+  private static void checkCanonical(String token) {
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      throw new TokenException(Reason.MALFORMED, "not a compact JWS");
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || !isCanonicalBase64Url(part)) {
+        throw new TokenException(Reason.MALFORMED, "not canonical unpadded base64url");
+      }
+    }
+  }
+
+  private static boolean isCanonicalBase64Url(String part) {
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!ok) {
+        return false;
+      }
+    }
+    if (part.length() % 4 == 1) {
+      return false;
+    }
+    byte[] decoded = java.util.Base64.getUrlDecoder().decode(part);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(decoded).equals(part);
   }
 
   /** Looks at the header alone, so that {@code none} is refused for what it is. */
@@ -148,16 +187,16 @@ public final class TokenVerifier {
     return time != null && time.toInstant().isAfter(limit);
   }
 
-  private static String requiredId(JWTClaimsSet claims, String name) {
-    Object value = claims.getClaim(name);
+  private static String requiredId(Map<String, Object> claims, String name) {
+    Object value = claims.get(name);
     if (value == null || (value instanceof String s && s.isBlank())) {
       throw new TokenException(Reason.MISSING_CLAIM, "no " + name + " claim");
     }
     return checkId(value, name);
   }
 
-  private static String optionalId(JWTClaimsSet claims, String name) {
-    Object value = claims.getClaim(name);
+  private static String optionalId(Map<String, Object> claims, String name) {
+    Object value = claims.get(name);
     return value == null ? null : checkId(value, name);
   }
 
@@ -165,9 +204,7 @@ public final class TokenVerifier {
     if (value instanceof String s && TokenClaims.validId(s)) {
       return s;
     }
-    throw new TokenException(
-        Reason.MALFORMED,
-        name + " must be a non-blank string of at most " + TokenClaims.MAX_ID_CHARS + " chars");
+    throw new TokenException(Reason.MALFORMED, name + " must be a string of " + TokenClaims.ID_RULE);
   }
 
   private static MACVerifier macVerifier(String kid, byte[] secret) {

@@ -9,4 +9,9 @@ import java.time.Instant;
  * @param kid the key that signed the token
  */
 public record VerifiedToken(
-    String userId, String coupleId, String deviceId, Instant expiresAt, String kid) {}
+    String userId, String coupleId, String deviceId, Instant expiresAt, String kid) {
+  /** Whether a session of {@code device} may use this token: any device unless it names one. */
+  public boolean allowsDevice(String device) {
+    return deviceId == null || deviceId.equals(device);
+  }
+}

@@ -186,6 +186,45 @@ class TokenVerifierTest {
   }
 
   @Test
+  void idClaimsAreJsonStringsOfPrintableAscii() {
+    long exp = sec(NOW) + 60;
+
+    assertRefused(verifier, hand(hs256("k1"), "{\"sub\":42,\"cpl\":\"c\",\"exp\":" + exp + "}", K1), Reason.MALFORMED);
+    assertRefused(verifier, hand(hs256("k1"), "{\"sub\":\"a\\u0000b\",\"cpl\":\"c\",\"exp\":" + exp + "}", K1), Reason.MALFORMED);
+    assertRefused(verifier, hand(hs256("k1"), "{\"sub\":\"a\",\"cpl\":\"c\\nINFO forged\",\"exp\":" + exp + "}", K1), Reason.MALFORMED);
+    assertRefused(verifier, hand(hs256("k1"), "{\"sub\":\"a b\",\"cpl\":\"c\",\"exp\":" + exp + "}", K1), Reason.MALFORMED);
+    assertThat(verifier.verify(hand(hs256("k1"), "{\"sub\":\"user:7@x.io\",\"cpl\":\"c-1_2\",\"exp\":" + exp + "}", K1)).userId())
+        .isEqualTo("user:7@x.io");
+  }
+
+  @Test
+  void aTokenHasOneSpelling() {
+    String token = new TokenSigner(keys).sign(claims(null, NOW, NOW.plusSeconds(60)));
+    assertThat(verifier.verify(token).userId()).isEqualTo("alice");
+
+    assertRefused(verifier, token + "=", Reason.MALFORMED);
+    assertRefused(verifier, token + "==", Reason.MALFORMED);
+    // A 32-byte signature is 43 characters; the last one carries 2 unused bits, which must be 0.
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int dot = token.lastIndexOf('.') + 1;
+    String signature = token.substring(dot);
+    char last = signature.charAt(signature.length() - 1);
+    String otherSpelling = signature.substring(0, signature.length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 1);
+    assertThat(Base64.getUrlDecoder().decode(otherSpelling)).isEqualTo(Base64.getUrlDecoder().decode(signature));
+    assertRefused(verifier, token.substring(0, dot) + otherSpelling, Reason.MALFORMED);
+  }
+
+  @Test
+  void aTokenNamingADeviceAllowsOnlyThatDevice() {
+    VerifiedToken bound = verifier.verify(new TokenSigner(keys).sign(claims("phone", NOW, NOW.plusSeconds(60))));
+    VerifiedToken any = verifier.verify(new TokenSigner(keys).sign(claims(null, NOW, NOW.plusSeconds(60))));
+
+    assertThat(bound.allowsDevice("phone")).isTrue();
+    assertThat(bound.allowsDevice("tablet")).isFalse();
+    assertThat(any.allowsDevice("tablet")).isTrue();
+  }
+
+  @Test
   void kidIsRequired() {
     assertRefused(
         verifier,
