@@ -13,6 +13,14 @@
  * (a frame kind added later) is ignored by the receiver. Field ids are never reused.
  */
 namespace java io.presenter.protocol.client.thrift
+// For other generators (the wire format does not depend on these names).
+namespace py presenter.client_protocol
+namespace go presenter.clientprotocol
+namespace cpp presenter.client_protocol
+namespace swift PresenterClientProtocol
+namespace kotlin io.presenter.protocol.client.thrift
+namespace netstd Presenter.ClientProtocol
+namespace js PresenterClientProtocol
 
 /** Capability bit: the sender can receive Snappy-compressed frames. */
 const i32 CAP_SNAPPY = 1
@@ -69,7 +77,10 @@ struct Auth {
   1: string token,
   /** Stable per installation; several devices per user are normal. */
   2: string deviceId,
-  /** Highest sequence number this device has stored; 0 for none. Messages after it are synced. */
+  /**
+   * Highest seq such that this device has every message up to and including it (no gap below);
+   * 0 for none. Messages after it are synced.
+   */
   3: optional i64 lastSeenSeq,
   4: optional string clientVersion,
   /** Bit set of CAP_* the client supports. */

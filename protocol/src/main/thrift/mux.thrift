@@ -15,6 +15,14 @@
  * Field ids are never reused.
  */
 namespace java io.presenter.protocol.mux.thrift
+// For other generators (the wire format does not depend on these names).
+namespace py presenter.mux_protocol
+namespace go presenter.muxprotocol
+namespace cpp presenter.mux_protocol
+namespace swift PresenterMuxProtocol
+namespace kotlin io.presenter.protocol.mux.thrift
+namespace netstd Presenter.MuxProtocol
+namespace js PresenterMuxProtocol
 
 /** Protocol version sent in Settings.version. A peer announcing another version is refused. */
 const i32 MUX_PROTOCOL_VERSION = 1

@@ -39,7 +39,8 @@ public class Auth implements org.apache.thrift.TBase<Auth, Auth._Fields>, java.i
      */
     DEVICE_ID((short)2, "deviceId"),
     /**
-     * Highest sequence number this device has stored; 0 for none. Messages after it are synced.
+     * Highest seq such that this device has every message up to and including it (no gap below);
+     * 0 for none. Messages after it are synced.
      */
     LAST_SEEN_SEQ((short)3, "lastSeenSeq"),
     CLIENT_VERSION((short)4, "clientVersion"),
@@ -245,14 +246,16 @@ public class Auth implements org.apache.thrift.TBase<Auth, Auth._Fields>, java.i
   }
 
   /**
-   * Highest sequence number this device has stored; 0 for none. Messages after it are synced.
+   * Highest seq such that this device has every message up to and including it (no gap below);
+   * 0 for none. Messages after it are synced.
    */
   public long getLastSeenSeq() {
     return this.lastSeenSeq;
   }
 
   /**
-   * Highest sequence number this device has stored; 0 for none. Messages after it are synced.
+   * Highest seq such that this device has every message up to and including it (no gap below);
+   * 0 for none. Messages after it are synced.
    */
   public Auth setLastSeenSeq(long lastSeenSeq) {
     this.lastSeenSeq = lastSeenSeq;
