@@ -28,7 +28,8 @@ enum Dialect {
       return List.of(new Migration(1, "messages and read markers", List.of(
           "CREATE TABLE IF NOT EXISTS messages (" + messageColumns("VARBINARY("
               + StoreLimits.MAX_BODY_BYTES + ")") + ")",
-          "CREATE TABLE IF NOT EXISTS read_markers (" + READ_MARKER_COLUMNS + ")")));
+          "CREATE TABLE IF NOT EXISTS read_markers (" + READ_MARKER_COLUMNS + ")")),
+          COUPLE_MEMBERS);
     }
 
     @Override
@@ -66,7 +67,7 @@ enum Dialect {
             + " FOR VALUES WITH (MODULUS %d, REMAINDER %d)", i, PARTITIONS, i));
       }
       v1.add("CREATE TABLE IF NOT EXISTS read_markers (" + READ_MARKER_COLUMNS + ")");
-      return List.of(new Migration(1, "messages (hash-partitioned) and read markers", v1));
+      return List.of(new Migration(1, "messages (hash-partitioned) and read markers", v1), COUPLE_MEMBERS);
     }
 
     @Override
@@ -88,6 +89,17 @@ enum Dialect {
   static final int PARTITIONS = 16;
   /** An arbitrary constant naming the advisory lock ("msgstore" in ASCII). */
   private static final long MIGRATION_LOCK_KEY = 0x6d736773746f7265L;
+
+  /** The two users of each couple, in the order they first authenticated (slot 1, then 2). */
+  private static final Migration COUPLE_MEMBERS = new Migration(2, "couple members", List.of(
+      "CREATE TABLE IF NOT EXISTS couple_members ("
+          + "couple_id VARCHAR(128) NOT NULL,"
+          + " slot INT NOT NULL,"
+          + " user_id VARCHAR(128) NOT NULL,"
+          + " joined_at_millis BIGINT NOT NULL,"
+          + " PRIMARY KEY (couple_id, slot),"
+          + " UNIQUE (couple_id, user_id),"
+          + " CHECK (slot IN (1, 2)))"));
 
   private static final String READ_MARKER_COLUMNS = "couple_id VARCHAR(128) NOT NULL,"
       + " user_id VARCHAR(128) NOT NULL,"

@@ -101,6 +101,42 @@ final class JdbcMessageStore implements MessageStore {
   }
 
   @Override
+  public List<String> coupleMembers(String coupleId) {
+    checkId(coupleId, "coupleId");
+    try (Connection c = connection()) {
+      return Messages.coupleMembers(c, coupleId);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read members of couple " + coupleId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> admitCoupleMember(String coupleId, String userId) {
+    checkId(coupleId, "coupleId");
+    checkId(userId, "userId");
+    try (Connection c = connection()) {
+      // Each round either finds the answer or loses a race for a slot (unique violation) and
+      // reads again; the third read sees both slots taken or the user in one.
+      for (int round = 0; ; round++) {
+        List<String> members = Messages.coupleMembers(c, coupleId);
+        if (members.contains(userId) || members.size() >= 2 || round == 2) {
+          return members;
+        }
+        try {
+          Messages.addCoupleMember(c, coupleId, members.size() + 1, userId, System.currentTimeMillis());
+          dialect.afterCommit(c);
+        } catch (SQLException e) {
+          if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            throw e;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot admit a member to couple " + coupleId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Map<String, Long> readMarkers(String coupleId) {
     checkId(coupleId, "coupleId");
     try (Connection c = connection()) {

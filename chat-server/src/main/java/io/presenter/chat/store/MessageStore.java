@@ -64,6 +64,22 @@ public interface MessageStore extends AutoCloseable {
    */
   void setReadMarker(String coupleId, String userId, long seq);
 
+  /**
+   * The couple's users, at most two, in the order they first authenticated; empty for a couple
+   * nobody has joined yet.
+   */
+  List<String> coupleMembers(String coupleId);
+
+  /**
+   * Makes {@code userId} one of the couple's two users if it is not yet and a place is free; a
+   * couple's users never change afterwards. Durable when it returns. Safe against racing callers
+   * (other servers included): exactly two users can ever be admitted.
+   *
+   * @return the couple's users after the call, in the order they joined; {@code userId} is among
+   *     them unless the couple already had two other users
+   */
+  List<String> admitCoupleMember(String coupleId, String userId);
+
   /** The couple's read markers by user id; users without a marker are absent. */
   Map<String, Long> readMarkers(String coupleId);
 

@@ -96,6 +96,30 @@ final class Messages {
     }
   }
 
+  static List<String> coupleMembers(Connection c, String coupleId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(Sql.COUPLE_MEMBERS)) {
+      ps.setString(1, coupleId);
+      List<String> members = new ArrayList<>(2);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          members.add(rs.getString(1));
+        }
+      }
+      return List.copyOf(members);
+    }
+  }
+
+  static void addCoupleMember(Connection c, String coupleId, int slot, String userId, long nowMillis)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(Sql.ADD_COUPLE_MEMBER)) {
+      ps.setString(1, coupleId);
+      ps.setInt(2, slot);
+      ps.setString(3, userId);
+      ps.setLong(4, nowMillis);
+      ps.executeUpdate();
+    }
+  }
+
   static Map<String, Long> readMarkers(Connection c, String coupleId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(Sql.READ_MARKERS)) {
       ps.setString(1, coupleId);

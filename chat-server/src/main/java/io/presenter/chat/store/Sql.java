@@ -36,6 +36,12 @@ final class Sql {
       + " kind, body, timestamp_millis FROM messages"
       + " WHERE couple_id = ? AND seq > ? ORDER BY seq LIMIT ?";
 
+  static final String COUPLE_MEMBERS = "SELECT user_id FROM couple_members WHERE couple_id = ? ORDER BY slot";
+
+  /** Parameters: couple id, slot, user id, time. Fails with a unique violation if the slot or user is taken. */
+  static final String ADD_COUPLE_MEMBER =
+      "INSERT INTO couple_members (couple_id, slot, user_id, joined_at_millis) VALUES (?, ?, ?, ?)";
+
   static final String READ_MARKERS = "SELECT user_id, seq FROM read_markers WHERE couple_id = ?";
 
   private Sql() {}

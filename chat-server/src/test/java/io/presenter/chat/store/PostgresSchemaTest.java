@@ -57,7 +57,7 @@ class PostgresSchemaTest {
       stores.forEach(MessageStore::close);
       pool.shutdownNow();
     }
-    assertThat(query("SELECT version FROM schema_version")).containsExactly("1");
+    assertThat(query("SELECT version FROM schema_version ORDER BY version")).containsExactly("1", "2");
   }
 
   @Test

@@ -44,6 +44,42 @@ abstract class ReadAndLifecycleContract extends StoreContract {
   }
 
   @Test
+  void aCoupleHasTheFirstTwoUsersThatJoinedForever() {
+    String couple = newCouple();
+    try (MessageStore store = open()) {
+      assertThat(store.coupleMembers(couple)).isEmpty();
+      assertThat(store.admitCoupleMember(couple, "alice")).containsExactly("alice");
+      assertThat(store.admitCoupleMember(couple, "alice")).containsExactly("alice");
+      assertThat(store.admitCoupleMember(couple, "bob")).containsExactly("alice", "bob");
+      assertThat(store.admitCoupleMember(couple, "carol")).containsExactly("alice", "bob");
+      assertThat(store.admitCoupleMember(newCouple(), "carol")).containsExactly("carol");
+    }
+    try (MessageStore reopened = open()) {
+      assertThat(reopened.coupleMembers(couple)).containsExactly("alice", "bob");
+      assertThat(reopened.admitCoupleMember(couple, "carol")).containsExactly("alice", "bob");
+    }
+  }
+
+  @Test
+  void racingNewUsersAdmitExactlyTwo() throws Exception {
+    String couple = newCouple();
+    MessageStore store = open();
+    List<CompletableFuture<List<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String user = "user-" + i;
+      answers.add(CompletableFuture.supplyAsync(() -> store.admitCoupleMember(couple, user)));
+    }
+    List<List<String>> seen = answers.stream().map(CompletableFuture::join).toList();
+    List<String> members = store.coupleMembers(couple);
+    assertThat(members).hasSize(2).doesNotHaveDuplicates();
+    assertThat(seen).allSatisfy(answer -> assertThat(answer).isSubsetOf(members).isNotEmpty());
+    // Each admitted user was told so; the others saw both places taken.
+    for (int i = 0; i < seen.size(); i++) {
+      assertThat(seen.get(i).contains("user-" + i)).isEqualTo(members.contains("user-" + i));
+    }
+  }
+
+  @Test
   void readAfterPagesOldestFirst() {
     MessageStore store = open();
     String couple = newCouple();
@@ -131,7 +167,7 @@ abstract class ReadAndLifecycleContract extends StoreContract {
       while (rs.next()) {
         versions.add(rs.getInt(1));
       }
-      assertThat(versions).containsExactly(1);
+      assertThat(versions).containsExactly(1, 2);
     }
   }
 
