@@ -79,4 +79,20 @@ class CoupleLifetimeTest {
     assertThat(couples.size()).isZero();
     assertThat(couple.join(new RecordingDevice("bob")).accepted()).as("retired").isFalse();
   }
+
+  @Test
+  void anEvictedCoupleEndsEveryDeviceWithTheReasonAndRingVersion() {
+    Couple couple = couples.acquire("c3").join();
+    RecordingDevice alice = new RecordingDevice("alice");
+    RecordingDevice bob = new RecordingDevice("bob");
+    couple.join(alice);
+    couple.join(bob);
+    assertThat(alice.events).containsExactly("presence bob true");
+
+    assertThat(couples.evictIf(id -> id.equals("c3"), SessionEnd.MOVED, 9, "moved")).isOne();
+    assertThat(alice.events).endsWith("end MOVED 9");
+    assertThat(bob.events).containsExactly("end MOVED 9");
+    assertThat(couples.size()).isZero();
+    assertThat(couple.join(new RecordingDevice("alice")).accepted()).as("evicted").isFalse();
+  }
 }
