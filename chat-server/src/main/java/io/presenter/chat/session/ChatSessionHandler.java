@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * ALREADY_AUTHENTICATED}), more than {@value #MAX_EARLY_FRAMES} frames before AuthOk ({@code
  * RATE_LIMITED}) and undecodable frames ({@link ClientFrameError}) are fatal: a ServerError with
  * fatal=true is written, then the session closes as {@link SessionEnd#PROTOCOL_ERROR} (a rejected
- * Auth: {@link SessionEnd#AUTH_FAILED}). Bad requests of an active session (see {@code
+ * Auth: {@link SessionEnd#AUTH_FAILED}; a couple that cannot be loaded: INTERNAL with
+ * retryAfterMillis, {@link SessionEnd#INTERNAL_ERROR}). Bad requests of an active session (see {@code
  * SessionRequests}) get a non-fatal ServerError. Nothing is thrown to Netty.
  *
  * <p>Back-pressure: the handler stops reading while its channel is not writable or while
