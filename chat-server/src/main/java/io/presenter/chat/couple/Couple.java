@@ -1,8 +1,6 @@
 package io.presenter.chat.couple;
 
-import io.presenter.chat.session.ChatSession;
-import io.presenter.protocol.client.ClientFrames;
-import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.chat.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * typing, read markers and the latest committed sequence number. Typing and presence live only
  * here. Thread-safe: sessions on different event loops and the store's committer thread all
  * call in, so every method synchronizes on the couple (contention is limited to one couple's
- * handful of devices). Frames are written outside the lock.
+ * handful of devices). Devices are told of events outside the lock.
  */
 public final class Couple {
   /** A couple is two people; a third user id for the same couple is refused. */
@@ -27,12 +25,12 @@ public final class Couple {
   private final String id;
   private final ScheduledExecutorService timers;
   private final long typingTtlMillis;
-  private final List<ChatSession> sessions = new ArrayList<>(4);
+  private final List<Device> devices = new ArrayList<>(4);
   private final Set<String> users = new LinkedHashSet<>(4);
   private final Map<String, Long> readMarkers = new HashMap<>(4);
   private final Map<String, ScheduledFuture<?>> typing = new HashMap<>(4);
   private long latestSeq;
-  /** Sends accepted from this couple's sessions whose commit has not completed yet. */
+  /** Sends accepted from this couple's devices whose commit has not completed yet. */
   private int commitsInFlight;
   private boolean evicted;
 
@@ -52,18 +50,18 @@ public final class Couple {
   /** What a joining device is told: latest seq, partner, partner presence and read marker. */
   public record JoinResult(boolean accepted, long latestSeq, String partnerId, boolean partnerOnline, long partnerReadUpTo) {}
 
-  /** Adds a device session; refused if the couple already has two other users or was evicted. */
-  public JoinResult join(ChatSession session) {
-    List<ChatSession> notify;
+  /** Adds a device; refused if the couple already has two other users or was evicted. */
+  public JoinResult join(Device device) {
+    List<Device> notify;
     JoinResult result;
     synchronized (this) {
-      if (evicted || (!users.contains(session.userId()) && users.size() >= MAX_USERS)) {
+      if (evicted || (!users.contains(device.userId()) && users.size() >= MAX_USERS)) {
         return new JoinResult(false, 0, null, false, 0);
       }
-      users.add(session.userId());
-      boolean firstDevice = devicesOf(session.userId()) == 0;
-      sessions.add(session);
-      String partner = partnerOf(session.userId());
+      users.add(device.userId());
+      boolean firstDevice = devicesOf(device.userId()) == 0;
+      devices.add(device);
+      String partner = partnerOf(device.userId());
       result =
           new JoinResult(
               true,
@@ -71,55 +69,52 @@ public final class Couple {
               partner,
               partner != null && devicesOf(partner) > 0,
               partner == null ? 0 : readMarkers.getOrDefault(partner, 0L));
-      notify = firstDevice ? partnerSessions(session.userId()) : List.of();
+      notify = firstDevice ? partnerDevices(device.userId()) : List.of();
     }
-    ClientFrame online = ClientFrames.presence(session.userId(), true);
-    notify.forEach(s -> s.write(online));
+    notify.forEach(d -> d.presence(device.userId(), true));
     return result;
   }
 
-  /** Removes a session; the partner hears the user went offline when its last device left. */
-  public void leave(ChatSession session) {
-    List<ChatSession> notify = List.of();
+  /** Removes a device; the partner hears the user went offline when its last device left. */
+  public void leave(Device device) {
+    List<Device> notify = List.of();
     boolean stopTyping = false;
     synchronized (this) {
-      if (!sessions.remove(session)) {
+      if (!devices.remove(device)) {
         return;
       }
-      if (devicesOf(session.userId()) == 0) {
-        notify = partnerSessions(session.userId());
-        ScheduledFuture<?> t = typing.remove(session.userId());
+      if (devicesOf(device.userId()) == 0) {
+        notify = partnerDevices(device.userId());
+        ScheduledFuture<?> t = typing.remove(device.userId());
         stopTyping = t != null && t.cancel(false);
       }
     }
-    ClientFrame offline = ClientFrames.presence(session.userId(), false);
-    ClientFrame notTyping = ClientFrames.typing(false, session.userId());
-    for (ChatSession s : notify) {
+    for (Device d : notify) {
       if (stopTyping) {
-        s.write(notTyping);
+        d.typing(device.userId(), false);
       }
-      s.write(offline);
+      d.presence(device.userId(), false);
     }
   }
 
   /** After a commit: records the seq and delivers to the partner's devices and the sender's others; returns how many. */
-  public int delivered(ChatSession sender, long seq, ClientFrame message) {
-    List<ChatSession> targets = new ArrayList<>(4);
+  public int delivered(Device sender, StoredMessage message) {
+    List<Device> targets = new ArrayList<>(4);
     synchronized (this) {
-      latestSeq = Math.max(latestSeq, seq);
-      for (ChatSession s : sessions) {
-        if (s != sender) {
-          targets.add(s);
+      latestSeq = Math.max(latestSeq, message.seq());
+      for (Device d : devices) {
+        if (d != sender) {
+          targets.add(d);
         }
       }
     }
-    targets.forEach(s -> s.write(message));
+    targets.forEach(d -> d.message(message));
     return targets.size();
   }
 
   /** Relays typing to the partner; a typing state not renewed within the TTL ends by itself. */
   public void typing(String userId, boolean on) {
-    List<ChatSession> targets;
+    List<Device> targets;
     synchronized (this) {
       ScheduledFuture<?> previous = typing.remove(userId);
       if (previous != null) {
@@ -130,54 +125,51 @@ public final class Couple {
       } else if (previous == null) {
         return; // was not typing; nothing to tell
       }
-      targets = partnerSessions(userId);
+      targets = partnerDevices(userId);
     }
-    ClientFrame frame = ClientFrames.typing(on, userId);
-    targets.forEach(s -> s.write(frame));
+    targets.forEach(d -> d.typing(userId, on));
   }
 
   private void expireTyping(String userId) {
-    List<ChatSession> targets;
+    List<Device> targets;
     synchronized (this) {
       if (typing.remove(userId) == null) {
         return;
       }
-      targets = partnerSessions(userId);
+      targets = partnerDevices(userId);
     }
-    ClientFrame frame = ClientFrames.typing(false, userId);
-    targets.forEach(s -> s.write(frame));
+    targets.forEach(d -> d.typing(userId, false));
   }
 
   /** Records a committed read marker (only forward) and relays it to the partner. */
   public void readUpTo(String userId, long seq) {
-    List<ChatSession> targets;
+    List<Device> targets;
     synchronized (this) {
       long old = readMarkers.getOrDefault(userId, 0L);
       if (seq <= old) {
         return;
       }
       readMarkers.put(userId, seq);
-      targets = partnerSessions(userId);
+      targets = partnerDevices(userId);
     }
-    ClientFrame frame = ClientFrames.readUpTo(seq, userId);
-    targets.forEach(s -> s.write(frame));
+    targets.forEach(d -> d.readUpTo(userId, seq));
   }
 
   public synchronized long latestSeq() {
     return latestSeq;
   }
 
-  public synchronized int sessionCount() {
-    return sessions.size();
+  public synchronized int deviceCount() {
+    return devices.size();
   }
 
-  /** Marks the couple gone from this server and returns the sessions to close. */
-  synchronized List<ChatSession> evict() {
+  /** Marks the couple gone from this server and returns the devices to end. */
+  synchronized List<Device> evict() {
     evicted = true;
     typing.values().forEach(t -> t.cancel(false));
     typing.clear();
-    List<ChatSession> all = new ArrayList<>(sessions);
-    sessions.clear();
+    List<Device> all = new ArrayList<>(devices);
+    devices.clear();
     return all;
   }
 
@@ -200,7 +192,7 @@ public final class Couple {
    * loaded.
    */
   synchronized boolean retireIfEmpty() {
-    if (sessions.isEmpty() && commitsInFlight == 0) {
+    if (devices.isEmpty() && commitsInFlight == 0) {
       evicted = true;
       typing.values().forEach(t -> t.cancel(false));
       typing.clear();
@@ -210,8 +202,8 @@ public final class Couple {
 
   private int devicesOf(String userId) {
     int n = 0;
-    for (ChatSession s : sessions) {
-      if (s.userId().equals(userId)) {
+    for (Device d : devices) {
+      if (d.userId().equals(userId)) {
         n++;
       }
     }
@@ -227,11 +219,11 @@ public final class Couple {
     return null;
   }
 
-  private List<ChatSession> partnerSessions(String userId) {
-    List<ChatSession> out = new ArrayList<>(2);
-    for (ChatSession s : sessions) {
-      if (!s.userId().equals(userId)) {
-        out.add(s);
+  private List<Device> partnerDevices(String userId) {
+    List<Device> out = new ArrayList<>(2);
+    for (Device d : devices) {
+      if (!d.userId().equals(userId)) {
+        out.add(d);
       }
     }
     return out;

@@ -1,8 +1,6 @@
 package io.presenter.chat.couple;
 
-import io.presenter.chat.session.ChatSession;
 import io.presenter.chat.store.MessageStore;
-import io.presenter.protocol.mux.thrift.CloseReason;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,9 +46,9 @@ public final class CoupleRegistry {
         });
   }
 
-  /** Called when a session ends: the couple is dropped once no device and no commit is left. */
-  public void leave(Couple couple, ChatSession session) {
-    couple.leave(session);
+  /** Called when a device's session ends: the couple is dropped once no device and no commit is left. */
+  public void leave(Couple couple, Device device) {
+    couple.leave(device);
     retireIfEmpty(couple);
   }
 
@@ -69,21 +67,21 @@ public final class CoupleRegistry {
     }
   }
 
-  /** Closes every session of a couple this server no longer owns, and forgets its cached state. */
-  public void evict(String coupleId, CloseReason reason, long ringVersion, String message) {
+  /** Ends every device of a couple this server no longer owns, and forgets its cached state. */
+  public void evict(String coupleId, SessionEnd reason, long ringVersion, String message) {
     CompletableFuture<Couple> future = couples.remove(coupleId);
     store.forgetCouple(coupleId);
     if (future == null) {
       return;
     }
     future.thenAccept(couple -> {
-      List<ChatSession> sessions = couple.evict();
-      sessions.forEach(s -> s.close(reason, ringVersion, message));
+      List<Device> devices = couple.evict();
+      devices.forEach(d -> d.end(reason, ringVersion, message));
     });
   }
 
   /** Evicts every couple for which {@code notOwned} holds (after a ring change). Returns how many. */
-  public int evictIf(Predicate<String> notOwned, CloseReason reason, long ringVersion, String message) {
+  public int evictIf(Predicate<String> notOwned, SessionEnd reason, long ringVersion, String message) {
     int n = 0;
     for (String coupleId : List.copyOf(couples.keySet())) {
       if (notOwned.test(coupleId)) {

@@ -1,12 +1,12 @@
 package io.presenter.chat.ownership;
 
 import io.presenter.chat.couple.CoupleRegistry;
-import io.presenter.protocol.mux.thrift.CloseReason;
+import io.presenter.chat.couple.SessionEnd;
 import io.presenter.runtime.ring.HashRing;
 import io.presenter.runtime.ring.Member;
 import io.presenter.runtime.ring.MembershipListener;
-import io.presenter.runtime.ring.MembershipView;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.curator.framework.state.ConnectionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,23 +14,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides which couples this server owns: those the current ring maps to it, and only while its
  * ZooKeeper session is known to be alive. When the ring moves a couple away, or the session is
- * suspended or lost (another server may take over once it expires), the affected streams are
- * closed as MOVED with the ring version so gateways re-route them. Being suspended stops
+ * suspended or lost (another server may take over once it expires), the affected sessions are
+ * ended as {@link SessionEnd#MOVED} with the ring version so gateways re-route them. Being suspended stops
  * ownership at once, well before the session timeout lets another server take over.
  */
 public final class Ownership implements MembershipListener {
   private static final Logger log = LoggerFactory.getLogger(Ownership.class);
 
   private final String selfId;
-  private final MembershipView view;
+  private final Supplier<HashRing> ring;
   private final CoupleRegistry couples;
   private final AtomicLong movedCouples = new AtomicLong();
   private volatile boolean connected = true;
   private volatile boolean leaving;
 
-  public Ownership(String selfId, MembershipView view, CoupleRegistry couples) {
+  /**
+   * @param ring the current ring (the membership view's latest snapshot); this listener must
+   *     also be registered with that view
+   */
+  public Ownership(String selfId, Supplier<HashRing> ring, CoupleRegistry couples) {
     this.selfId = selfId;
-    this.view = view;
+    this.ring = ring;
     this.couples = couples;
   }
 
@@ -39,17 +43,12 @@ public final class Ownership implements MembershipListener {
     if (!connected || leaving) {
       return false;
     }
-    HashRing ring = view.ring();
-    Member owner = ring.ownerOf(coupleId);
+    Member owner = ring.get().ownerOf(coupleId);
     return owner != null && owner.id().equals(selfId);
   }
 
   public long ringVersion() {
-    return view.ring().version();
-  }
-
-  public HashRing ring() {
-    return view.ring();
+    return ring.get().version();
   }
 
   /** Couples evicted because they moved (ring change, session trouble or drain), for metrics. */
@@ -68,7 +67,7 @@ public final class Ownership implements MembershipListener {
   /** Hands every couple over as DRAINING (graceful stop). */
   public void leave() {
     leaving = true;
-    evictAll(CloseReason.DRAINING, "server is draining");
+    evictAll(SessionEnd.DRAINING, "server is draining");
   }
 
   @Override
@@ -78,7 +77,7 @@ public final class Ownership implements MembershipListener {
     }
     int n =
         couples.evictIf(
-            coupleId -> !owns(coupleId), CloseReason.MOVED, ring.version(), "couple moved under ring " + ring.version());
+            coupleId -> !owns(coupleId), SessionEnd.MOVED, ring.version(), "couple moved under ring " + ring.version());
     movedCouples.addAndGet(n);
     if (n > 0) {
       log.info("ring {} moved {} couples away from {}", ring.version(), n, selfId);
@@ -91,14 +90,14 @@ public final class Ownership implements MembershipListener {
       case SUSPENDED, LOST -> {
         connected = false;
         log.warn("ZooKeeper connection {}: giving up ownership of all couples", state);
-        evictAll(CloseReason.MOVED, "chat server lost its ZooKeeper session");
+        evictAll(SessionEnd.MOVED, "chat server lost its ZooKeeper session");
       }
       case CONNECTED, RECONNECTED -> connected = true;
       default -> {}
     }
   }
 
-  private void evictAll(CloseReason reason, String message) {
-    movedCouples.addAndGet(couples.evictIf(c -> true, reason, view.ring().version(), message));
+  private void evictAll(SessionEnd reason, String message) {
+    movedCouples.addAndGet(couples.evictIf(c -> true, reason, ringVersion(), message));
   }
 }

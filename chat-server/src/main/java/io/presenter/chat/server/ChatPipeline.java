@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 import io.presenter.chat.session.ChatServices;
 import io.presenter.chat.session.ChatSessionHandler;
+import io.presenter.chat.session.SessionTransport;
 import io.presenter.protocol.client.ClientFrameDecoder;
 import io.presenter.protocol.client.ClientFrameEncoder;
 import io.presenter.protocol.mux.MuxConfig;
@@ -20,6 +21,8 @@ import io.presenter.protocol.mux.MuxStreamChannel;
  * Builds the chat server's pipelines in named steps. A client session is the same pipeline
  * (framing, then the session handler) whether it arrives as a mux stream from a gateway or on
  * the direct TLS listener; a stream additionally replays the auth frame the gateway forwarded.
+ * The session handler is given the matching {@link SessionTransport} ({@link StreamTransport} or
+ * {@link DirectTransport}), so session code never looks at the channel's type.
  */
 final class ChatPipeline {
   static final String TLS = "tls";
@@ -47,7 +50,7 @@ final class ChatPipeline {
           @Override
           protected void initChannel(MuxStreamChannel stream) {
             stream.pipeline().addLast(AUTH_REPLAY, new AuthFrameReplay());
-            addSession(stream);
+            addSession(stream, new StreamTransport(stream));
           }
         };
     return new ChannelInitializer<Channel>() {
@@ -65,15 +68,15 @@ final class ChatPipeline {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
-        addSession(ch);
+        addSession(ch, new DirectTransport(ch));
       }
     };
   }
 
-  private void addSession(Channel ch) {
+  private void addSession(Channel ch, SessionTransport transport) {
     ch.pipeline().addLast(FRAME_DECODER, new ClientFrameDecoder(maxFrameBytes));
     ch.pipeline().addLast(FRAME_ENCODER, ClientFrameEncoder.INSTANCE);
-    ch.pipeline().addLast(SESSION, new ChatSessionHandler(services));
+    ch.pipeline().addLast(SESSION, new ChatSessionHandler(services, transport));
   }
 
   /**

@@ -80,7 +80,7 @@ public final class ChatServer implements AutoCloseable {
     timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("chat-timers", true));
     CoupleRegistry couples = new CoupleRegistry(store, blocking, timers, config.limits().typingTtl().toMillis());
     view = new MembershipView(curator, config.membersPath());
-    ownership = new Ownership(config.id(), view, couples);
+    ownership = new Ownership(config.id(), view::ring, couples);
     view.addListener(ownership);
     view.start();
     view.awaitInitialized(config.zookeeperConnectionTimeout());

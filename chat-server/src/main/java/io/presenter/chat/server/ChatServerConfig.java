@@ -2,6 +2,7 @@ package io.presenter.chat.server;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.presenter.chat.session.SessionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -27,7 +28,7 @@ public record ChatServerConfig(
     String tlsCertFile,
     String tlsKeyFile,
     StoreSettings store,
-    Limits limits,
+    SessionLimits limits,
     int muxMaxFrameSize,
     int muxInitialStreamWindow,
     int muxMaxConcurrentStreams,
@@ -35,14 +36,6 @@ public record ChatServerConfig(
 
   public record StoreSettings(
       String type, String dataDir, String jdbcUrl, String username, String password, int poolSize, int queueCapacity) {}
-
-  public record Limits(
-      int maxFrameBytes,
-      int maxBodyBytes,
-      int syncPageMax,
-      int maxPendingOutputBytes,
-      int maxInFlightSends,
-      Duration typingTtl) {}
 
   /** Defaults from reference.conf overlaid by {@code file} (may be null) and CONFIG_FORCE_ env vars. */
   public static ChatServerConfig load(Path file) {
@@ -83,7 +76,7 @@ public record ChatServerConfig(
             store.getString("password"),
             store.getInt("pool-size"),
             store.getInt("queue-capacity")),
-        new Limits(
+        new SessionLimits(
             limits.getInt("max-frame-bytes"),
             limits.getInt("max-body-bytes"),
             limits.getInt("sync-page-max"),

@@ -3,7 +3,6 @@ package io.presenter.chat.session;
 import io.presenter.chat.couple.CoupleRegistry;
 import io.presenter.chat.metrics.ChatMetrics;
 import io.presenter.chat.ownership.Ownership;
-import io.presenter.chat.server.ChatServerConfig;
 import io.presenter.chat.store.MessageStore;
 import io.presenter.runtime.token.TokenVerifier;
 import java.util.concurrent.Executor;
@@ -14,7 +13,7 @@ import java.util.concurrent.Executor;
  * @param blocking bounded executor for store reads and read-marker writes (never the event loop)
  */
 public record ChatServices(
-    ChatServerConfig.Limits limits,
+    SessionLimits limits,
     TokenVerifier tokens,
     Ownership ownership,
     CoupleRegistry couples,

@@ -1,88 +1,87 @@
 package io.presenter.chat.session;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.presenter.chat.couple.Device;
+import io.presenter.chat.couple.SessionEnd;
+import io.presenter.chat.store.StoredMessage;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.ClientFrame;
-import io.presenter.protocol.client.thrift.GoAwayReason;
-import io.presenter.protocol.mux.MuxStreamChannel;
-import io.presenter.protocol.mux.thrift.CloseReason;
 
 /**
- * One authenticated device connection: a mux stream from a gateway or a direct TLS connection.
- * Writes are thread-safe (they may come from the store's committer thread) and bounded: a
- * session whose client stopped reading is closed once its unsent output passes a limit, and the
- * client catches up by syncing after it reconnects.
+ * One authenticated device connection, whatever its transport; turns couple events into client
+ * frames. Writes are thread-safe (they may come from the store's committer thread) and bounded: a
+ * session whose client stopped reading is ended as {@link SessionEnd#SLOW_READER} once its unsent
+ * output passes a limit, and the client catches up by syncing after it reconnects.
  */
-public final class ChatSession {
+final class ChatSession implements Device {
   private final Channel channel;
+  private final SessionTransport transport;
   private final String userId;
   private final String deviceId;
   private final long maxPendingOutputBytes;
-  private final SlowReaderListener slowReaderListener;
+  private final Runnable slowReaderEnded;
 
-  /** Told when a session is closed for not reading, so it can be counted. */
-  public interface SlowReaderListener {
-    void closedSlowReader(ChatSession session);
-  }
-
-  ChatSession(Channel channel, String userId, String deviceId, long maxPendingOutputBytes, SlowReaderListener listener) {
+  /** @param slowReaderEnded told when the session is ended for not reading, so it can be counted */
+  ChatSession(
+      Channel channel, SessionTransport transport, String userId, String deviceId, long maxPendingOutputBytes,
+      Runnable slowReaderEnded) {
     this.channel = channel;
+    this.transport = transport;
     this.userId = userId;
     this.deviceId = deviceId;
     this.maxPendingOutputBytes = maxPendingOutputBytes;
-    this.slowReaderListener = listener;
+    this.slowReaderEnded = slowReaderEnded;
   }
 
+  @Override
   public String userId() {
     return userId;
   }
 
-  public String deviceId() {
+  String deviceId() {
     return deviceId;
   }
 
-  public Channel channel() {
-    return channel;
+  @Override
+  public void message(StoredMessage m) {
+    write(ClientFrames.message(m.seq(), m.senderId(), m.senderDeviceId(), m.timestampMillis(), m.kind(), m.body(), m.clientMessageId()));
   }
 
-  public boolean isOpen() {
-    return channel.isActive();
+  @Override
+  public void presence(String userId, boolean online) {
+    write(ClientFrames.presence(userId, online));
   }
 
-  /** Queues a frame for the client, or closes the session if the client has stopped reading. */
-  public void write(ClientFrame frame) {
+  @Override
+  public void typing(String userId, boolean typing) {
+    write(ClientFrames.typing(typing, userId));
+  }
+
+  @Override
+  public void readUpTo(String userId, long seq) {
+    write(ClientFrames.readUpTo(seq, userId));
+  }
+
+  @Override
+  public void end(SessionEnd reason, long ringVersion, String message) {
+    transport.end(reason, ringVersion, message);
+  }
+
+  /** Queues a frame for the client, or ends the session if the client has stopped reading. */
+  void write(ClientFrame frame) {
     if (!channel.isActive()) {
       return;
     }
     if (channel.bytesBeforeWritable() > maxPendingOutputBytes) {
-      slowReaderListener.closedSlowReader(this);
-      close(CloseReason.OVERLOADED, 0, "client not reading");
+      slowReaderEnded.run();
+      end(SessionEnd.SLOW_READER, 0, "client not reading");
       return;
     }
     channel.writeAndFlush(frame, channel.voidPromise());
   }
 
-  /**
-   * Ends the session. On a mux stream the gateway sees {@code reason} (MOVED and DRAINING make
-   * it re-route the client); a direct client gets a GoAway first.
-   */
-  public void close(CloseReason reason, long ringVersion, String message) {
-    if (channel instanceof MuxStreamChannel stream) {
-      stream.close(reason, ringVersion, message);
-      return;
-    }
-    GoAwayReason goAway =
-        switch (reason) {
-          case MOVED -> GoAwayReason.MOVED;
-          case OVERLOADED -> GoAwayReason.OVERLOADED;
-          default -> GoAwayReason.DRAINING;
-        };
-    channel.writeAndFlush(ClientFrames.goAway(goAway, 1000)).addListener(ChannelFutureListener.CLOSE);
-  }
-
   @Override
   public String toString() {
-    return "ChatSession(" + userId + "/" + deviceId + " on " + channel + ")";
+    return "ChatSession(" + userId + "/" + deviceId + " from " + transport.clientAddress() + ")";
   }
 }

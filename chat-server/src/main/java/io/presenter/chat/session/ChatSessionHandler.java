@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.presenter.chat.couple.Couple;
+import io.presenter.chat.couple.SessionEnd;
 import io.presenter.protocol.client.ClientFrameCodec;
 import io.presenter.protocol.client.ClientFrameError;
 import io.presenter.protocol.client.ClientFrames;
@@ -13,39 +14,46 @@ import io.presenter.protocol.client.thrift.Auth;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.client.thrift.clientConstants;
-import io.presenter.protocol.mux.MuxStreamChannel;
-import io.presenter.protocol.mux.thrift.CloseReason;
-import io.presenter.protocol.mux.thrift.OpenStream;
-import io.presenter.runtime.token.TokenException;
 import io.presenter.runtime.token.VerifiedToken;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session, on a mux stream from a gateway or on a direct TLS connection: consumes
- * decoded {@link ClientFrame}s (after {@code ClientFrameDecoder}) and writes {@link ClientFrame}s
- * (encoded by {@code ClientFrameEncoder}).
+ * One client session, on a mux stream from a gateway or on a direct TLS connection (the
+ * {@link SessionTransport} the pipeline hands it says which, and maps how the session ends to
+ * that wire): consumes decoded {@link ClientFrame}s (after {@code ClientFrameDecoder}; anything
+ * else is released and dropped) and writes {@link ClientFrame}s (encoded by {@code
+ * ClientFrameEncoder}).
  *
  * <p>States: AWAIT_AUTH (only Auth is accepted) -> AUTHENTICATING (the couple is loaded; frames
- * that arrive meanwhile wait, at most {@value #MAX_EARLY_FRAMES}) -> ACTIVE. The token is verified
- * here even behind a gateway (defence in depth), and on a stream the token's couple must be the
- * one the gateway routed. A couple this server does not own is refused: a stream is closed as
- * MOVED with the ring version, a direct client gets UNAVAILABLE.
+ * that arrive meanwhile wait, at most {@value #MAX_EARLY_FRAMES}) -> ACTIVE. The Auth frame is
+ * checked by {@link AuthFrameCheck}. A couple this server does not own is refused: behind a
+ * gateway the session ends as {@link SessionEnd#MOVED} with the ring version (the gateway
+ * re-routes), a direct client gets a fatal UNAVAILABLE.
+ *
+ * <p>Errors: a frame other than Auth first ({@code AUTH_REQUIRED}), a second Auth ({@code
+ * ALREADY_AUTHENTICATED}), more than {@value #MAX_EARLY_FRAMES} frames before AuthOk ({@code
+ * RATE_LIMITED}) and undecodable frames ({@link ClientFrameError}) are fatal: a ServerError with
+ * fatal=true is written, then the session closes as {@link SessionEnd#PROTOCOL_ERROR} (a rejected
+ * Auth: {@link SessionEnd#AUTH_FAILED}; a couple that cannot be loaded: INTERNAL with
+ * retryAfterMillis, {@link SessionEnd#INTERNAL_ERROR}). Bad requests of an active session (see {@code
+ * SessionRequests}) get a non-fatal ServerError. Nothing is thrown to Netty.
  *
  * <p>Back-pressure: the handler stops reading while its channel is not writable or while
- * {@code maxInFlightSends} sends await commit. Fatal errors send a ServerError with fatal=true
- * and close; nothing is thrown to Netty.
+ * {@code maxInFlightSends} sends await commit. It fires no events of its own; channelInactive
+ * removes the device from its couple.
  */
 public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ChatSessionHandler.class);
   private static final int MAX_EARLY_FRAMES = 64;
-  private static final int MAX_DEVICE_ID_CHARS = 64;
   private static final int MAX_JOIN_ATTEMPTS = 3;
+  private static final int RETRY_MILLIS = 1000;
 
   private enum State { AWAIT_AUTH, AUTHENTICATING, ACTIVE, CLOSED }
 
   private final ChatServices services;
+  private final SessionTransport transport;
   private State state = State.AWAIT_AUTH;
   private ArrayDeque<ClientFrame> early;
   private ChannelHandlerContext ctx;
@@ -57,8 +65,9 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
   private int joinAttempts;
   private SessionRequests requests;
 
-  public ChatSessionHandler(ChatServices services) {
+  public ChatSessionHandler(ChatServices services, SessionTransport transport) {
     this.services = services;
+    this.transport = transport;
   }
 
   @Override
@@ -77,7 +86,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
         if (frame.isSetAuth()) {
           authenticate(frame.getAuth());
         } else {
-          fatal(ErrorCode.AUTH_REQUIRED, "the first frame must be Auth", CloseReason.PROTOCOL_ERROR);
+          fatal(ErrorCode.AUTH_REQUIRED, "the first frame must be Auth", SessionEnd.PROTOCOL_ERROR);
         }
       }
       case AUTHENTICATING -> {
@@ -85,7 +94,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
           early = new ArrayDeque<>(4);
         }
         if (early.size() >= MAX_EARLY_FRAMES) {
-          fatal(ErrorCode.RATE_LIMITED, "too many frames before AuthOk", CloseReason.PROTOCOL_ERROR);
+          fatal(ErrorCode.RATE_LIMITED, "too many frames before AuthOk", SessionEnd.PROTOCOL_ERROR);
         } else {
           early.add(frame);
         }
@@ -104,7 +113,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ClientFrameError error) {
-      fatal(error.code(), error.message(), CloseReason.PROTOCOL_ERROR);
+      fatal(error.code(), error.message(), SessionEnd.PROTOCOL_ERROR);
       return;
     }
     ctx.fireUserEventTriggered(evt);
@@ -128,33 +137,20 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("session {} failed: {}", ctx.channel(), cause.toString());
+    log.debug("session of {} failed: {}", transport.clientAddress(), cause.toString());
     ctx.close();
   }
 
   // ---- authentication ----
 
   private void authenticate(Auth auth) {
-    try {
-      token = services.tokens().verify(auth.getToken());
-    } catch (TokenException e) {
+    AuthFrameCheck.Outcome checked = AuthFrameCheck.check(auth, services.tokens(), transport.routedCoupleId());
+    if (!checked.accepted()) {
       services.metrics().authRejected();
-      ErrorCode code = e.reason() == TokenException.Reason.EXPIRED ? ErrorCode.AUTH_EXPIRED : ErrorCode.AUTH_INVALID;
-      fatal(code, e.getMessage(), CloseReason.AUTH_FAILED);
+      fatal(checked.error(), checked.message(), SessionEnd.AUTH_FAILED);
       return;
     }
-    String device = auth.getDeviceId();
-    if (device == null || device.isEmpty() || device.length() > MAX_DEVICE_ID_CHARS) {
-      services.metrics().authRejected();
-      fatal(ErrorCode.AUTH_INVALID, "deviceId must be 1.." + MAX_DEVICE_ID_CHARS + " characters", CloseReason.AUTH_FAILED);
-      return;
-    }
-    OpenStream spec = ctx.channel() instanceof MuxStreamChannel stream ? stream.openSpec() : null;
-    if (spec != null && spec.isSetCoupleId() && !spec.getCoupleId().equals(token.coupleId())) {
-      services.metrics().authRejected();
-      fatal(ErrorCode.WRONG_COUPLE, "token is for another couple than the stream", CloseReason.AUTH_FAILED);
-      return;
-    }
+    this.token = checked.token();
     this.auth = auth;
     state = State.AUTHENTICATING;
     updateAutoRead();
@@ -175,13 +171,13 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
     }
     if (error != null) {
       log.warn("cannot load couple {}: {}", token.coupleId(), error.toString());
-      fatal(ErrorCode.INTERNAL, "try again", CloseReason.INTERNAL_ERROR, 1000);
+      fatal(ErrorCode.INTERNAL, "try again", SessionEnd.INTERNAL_ERROR, RETRY_MILLIS);
       return;
     }
     ChatSession candidate =
         new ChatSession(
-            ctx.channel(), token.userId(), auth.getDeviceId(), services.limits().maxPendingOutputBytes(),
-            s -> services.metrics().slowReaderClosed());
+            ctx.channel(), transport, token.userId(), auth.getDeviceId(), services.limits().maxPendingOutputBytes(),
+            services.metrics()::slowReaderClosed);
     Couple.JoinResult result = loaded.join(candidate);
     if (!result.accepted()) {
       if (++joinAttempts < MAX_JOIN_ATTEMPTS && services.ownership().owns(token.coupleId())) {
@@ -190,7 +186,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
         notOwner();
       } else {
         services.metrics().authRejected();
-        fatal(ErrorCode.AUTH_INVALID, "this couple already has two other users", CloseReason.AUTH_FAILED);
+        fatal(ErrorCode.AUTH_INVALID, "this couple already has two other users", SessionEnd.AUTH_FAILED);
       }
       return;
     }
@@ -202,7 +198,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
     requests = new SessionRequests(services, this);
     state = State.ACTIVE;
     long lastSeen = auth.isSetLastSeenSeq() ? auth.getLastSeenSeq() : 0;
-    if (!isReopen() && lastSeen < result.latestSeq()) {
+    if (!transport.isReopen() && lastSeen < result.latestSeq()) {
       requests.sync(lastSeen, services.limits().syncPageMax());
     }
     // Frames pipelined behind Auth first, in order. Reading resumes only after them; on a stream,
@@ -217,7 +213,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
 
   private void answerAuth(Couple.JoinResult result) {
     Channel channel = ctx.channel();
-    if (isReopen()) {
+    if (transport.isReopen()) {
       ClientFrame frame = ClientFrames.sessionReestablished(result.latestSeq());
       frame.getSessionReestablished().setPartnerOnline(result.partnerOnline()).setPartnerReadUpTo(result.partnerReadUpTo());
       channel.writeAndFlush(frame, channel.voidPromise());
@@ -240,19 +236,13 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private boolean isReopen() {
-    return ctx.channel() instanceof MuxStreamChannel stream
-        && stream.openSpec() != null
-        && stream.openSpec().getReopenCount() > 0;
-  }
-
   private void notOwner() {
     services.metrics().authMoved();
     state = State.CLOSED;
-    if (ctx.channel() instanceof MuxStreamChannel stream) {
-      stream.close(CloseReason.MOVED, services.ownership().ringVersion(), "couple not owned here");
+    if (transport.reroutes()) {
+      transport.end(SessionEnd.MOVED, services.ownership().ringVersion(), "couple not owned here");
     } else {
-      fatal(ErrorCode.UNAVAILABLE, "couple not owned by this server", CloseReason.MOVED, 1000);
+      fatal(ErrorCode.UNAVAILABLE, "couple not owned by this server", SessionEnd.MOVED, RETRY_MILLIS);
     }
   }
 
@@ -287,11 +277,12 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
     });
   }
 
-  void fatal(ErrorCode code, String message, CloseReason closeReason) {
-    fatal(code, message, closeReason, null);
+  void fatal(ErrorCode code, String message, SessionEnd end) {
+    fatal(code, message, end, null);
   }
 
-  void fatal(ErrorCode code, String message, CloseReason closeReason, Integer retryAfterMillis) {
+  /** Writes a fatal ServerError, then closes the session as {@code end}. */
+  void fatal(ErrorCode code, String message, SessionEnd end, Integer retryAfterMillis) {
     if (state == State.CLOSED && !ctx.channel().isActive()) {
       return;
     }
@@ -300,13 +291,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
     Channel channel = ctx.channel();
     channel.config().setAutoRead(false);
     channel.writeAndFlush(ClientFrames.error(code, message, true, retryAfterMillis))
-        .addListener((ChannelFutureListener) f -> {
-          if (channel instanceof MuxStreamChannel stream) {
-            stream.close(closeReason, 0, message);
-          } else {
-            channel.close();
-          }
-        });
+        .addListener((ChannelFutureListener) f -> transport.closeAfterError(end, message));
   }
 
   private void updateAutoRead() {

@@ -1,16 +1,17 @@
 package io.presenter.chat.session;
 
 import io.presenter.chat.couple.Couple;
+import io.presenter.chat.couple.SessionEnd;
 import io.presenter.chat.store.AppendRequest;
 import io.presenter.chat.store.AppendResult;
 import io.presenter.chat.store.SequenceConflictException;
 import io.presenter.chat.store.StoreOverloadedException;
+import io.presenter.chat.store.StoredMessage;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.RequiredFields;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.client.thrift.SendMessage;
-import io.presenter.protocol.mux.thrift.CloseReason;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ final class SessionRequests {
       }
       case PING -> handler.session().write(ClientFrames.pong(frame.getPing().getNonce()));
       case PONG -> {}
-      case AUTH -> handler.fatal(ErrorCode.ALREADY_AUTHENTICATED, "already authenticated", CloseReason.PROTOCOL_ERROR);
+      case AUTH -> handler.fatal(ErrorCode.ALREADY_AUTHENTICATED, "already authenticated", SessionEnd.PROTOCOL_ERROR);
       default -> error(ErrorCode.BAD_REQUEST, frame.getSetField() + " is a server-to-client frame");
     }
   }
@@ -124,11 +125,11 @@ final class SessionRequests {
       return;
     }
     services.metrics().stored();
-    ClientFrame message =
-        ClientFrames.message(
-            result.seq(), request.senderId(), request.senderDeviceId(), result.timestampMillis(), request.kind(),
-            request.body(), request.clientMessageId());
-    services.metrics().delivered(couple.delivered(session, result.seq(), message));
+    StoredMessage message =
+        new StoredMessage(
+            request.coupleId(), result.seq(), request.senderId(), request.senderDeviceId(), request.clientMessageId(),
+            request.kind(), request.body(), result.timestampMillis());
+    services.metrics().delivered(couple.delivered(session, message));
     session.write(ack);
   }
 
@@ -136,7 +137,7 @@ final class SessionRequests {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof SequenceConflictException) {
       // Another server committed this couple's next seq: we are not its owner any more.
-      services.couples().evict(coupleId, CloseReason.MOVED, services.ownership().ringVersion(), "sequence taken by another server");
+      services.couples().evict(coupleId, SessionEnd.MOVED, services.ownership().ringVersion(), "sequence taken by another server");
     } else if (cause instanceof StoreOverloadedException) {
       services.metrics().error(ErrorCode.RATE_LIMITED);
       handler.session().write(ClientFrames.sendError(ErrorCode.RATE_LIMITED, "store busy", clientMessageId, RETRY_MILLIS));

@@ -1,16 +1,12 @@
-package io.presenter.chat.session;
+package io.presenter.chat.couple;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.presenter.chat.couple.Couple;
-import io.presenter.chat.couple.CoupleRegistry;
 import io.presenter.chat.store.MessageStore;
 import io.presenter.chat.store.MessageStores;
 import io.presenter.chat.store.StoreConfig;
-import io.presenter.protocol.client.ClientFrames;
-import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.chat.store.StoredMessage;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,22 +43,20 @@ class CoupleLifetimeTest {
   @Test
   void aCoupleWithACommitInFlightOutlivesItsLastDevice() {
     Couple first = couples.acquire("c1").join();
-    EmbeddedChannel aliceOld = new EmbeddedChannel();
-    ChatSession sender = session(aliceOld, "alice");
+    RecordingDevice sender = new RecordingDevice("alice");
     assertThat(first.join(sender).accepted()).isTrue();
     first.commitStarted();
     couples.leave(first, sender); // the sender moves away before its commit completes
 
     Couple rejoined = couples.acquire("c1").join();
-    EmbeddedChannel bobNew = new EmbeddedChannel();
-    ChatSession receiver = session(bobNew, "bob");
+    RecordingDevice receiver = new RecordingDevice("bob");
     assertThat(rejoined).isSameAs(first);
     assertThat(rejoined.join(receiver).accepted()).isTrue();
 
-    ClientFrame message = ClientFrames.pong(7); // any frame: delivery does not look inside
-    assertThat(first.delivered(sender, 1, message)).isEqualTo(1);
+    StoredMessage message = new StoredMessage("c1", 1, "alice", "alice-phone", "m1", 1, new byte[] {1}, 1_000);
+    assertThat(first.delivered(sender, message)).isEqualTo(1);
     couples.commitFinished(first);
-    assertThat(bobNew.<ClientFrame>readOutbound()).isEqualTo(message);
+    assertThat(receiver.messages).containsExactly(message);
     assertThat(rejoined.latestSeq()).isEqualTo(1);
 
     couples.leave(rejoined, receiver);
@@ -73,20 +67,32 @@ class CoupleLifetimeTest {
   @Test
   void theLastCommitRetiresACoupleWithNoDeviceLeft() {
     Couple couple = couples.acquire("c2").join();
-    ChatSession session = session(new EmbeddedChannel(), "alice");
-    couple.join(session);
+    RecordingDevice device = new RecordingDevice("alice");
+    couple.join(device);
     couple.commitStarted();
     couple.commitStarted();
-    couples.leave(couple, session);
+    couples.leave(couple, device);
     couples.commitFinished(couple);
     assertThat(couples.size()).as("one commit still in flight").isOne();
 
     couples.commitFinished(couple);
     assertThat(couples.size()).isZero();
-    assertThat(couple.join(session(new EmbeddedChannel(), "bob")).accepted()).as("retired").isFalse();
+    assertThat(couple.join(new RecordingDevice("bob")).accepted()).as("retired").isFalse();
   }
 
-  private static ChatSession session(EmbeddedChannel channel, String user) {
-    return new ChatSession(channel, user, user + "-phone", 1 << 20, s -> {});
+  @Test
+  void anEvictedCoupleEndsEveryDeviceWithTheReasonAndRingVersion() {
+    Couple couple = couples.acquire("c3").join();
+    RecordingDevice alice = new RecordingDevice("alice");
+    RecordingDevice bob = new RecordingDevice("bob");
+    couple.join(alice);
+    couple.join(bob);
+    assertThat(alice.events).containsExactly("presence bob true");
+
+    assertThat(couples.evictIf(id -> id.equals("c3"), SessionEnd.MOVED, 9, "moved")).isOne();
+    assertThat(alice.events).endsWith("end MOVED 9");
+    assertThat(bob.events).containsExactly("end MOVED 9");
+    assertThat(couples.size()).isZero();
+    assertThat(couple.join(new RecordingDevice("alice")).accepted()).as("evicted").isFalse();
   }
 }
