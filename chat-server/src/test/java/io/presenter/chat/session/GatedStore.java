@@ -72,6 +72,16 @@ final class GatedStore implements MessageStore {
   }
 
   @Override
+  public List<String> coupleMembers(String coupleId) {
+    return store.coupleMembers(coupleId);
+  }
+
+  @Override
+  public List<String> admitCoupleMember(String coupleId, String userId) {
+    return store.admitCoupleMember(coupleId, userId);
+  }
+
+  @Override
   public void forgetCouple(String coupleId) {
     store.forgetCouple(coupleId);
   }

@@ -2,30 +2,47 @@ package io.presenter.chat.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 
 /**
  * The store contract on PostgreSQL (see {@link PostgresTestDatabase} for which one, and when these
- * tests are skipped). The tests share the database's default schema and keep apart by couple id.
+ * tests are skipped). Each test gets a new, empty schema, dropped afterwards, so test runs of
+ * different schema versions never share tables.
  */
 class PostgresMessageStoreTest {
+  private String url;
+  private String schema;
 
   @BeforeEach
-  void requirePostgres() {
+  void newSchema() throws SQLException {
     PostgresTestDatabase.assumeReachable();
+    schema = PostgresTestDatabase.createSchema();
+    url = PostgresTestDatabase.urlFor(schema);
+  }
+
+  @AfterEach
+  void dropSchema() throws SQLException {
+    if (schema != null) {
+      PostgresTestDatabase.dropSchema(schema);
+    }
+  }
+
+  private StoreConfig config() {
+    return StoreConfig.postgresql(url, PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
   }
 
   @Nested
   class Appends extends AppendContract {
     @Override
     StoreConfig config() {
-      return PostgresTestDatabase.config();
+      return PostgresMessageStoreTest.this.config();
     }
 
     @Override
     Connection rawConnection() throws SQLException {
-      return PostgresTestDatabase.connect(PostgresTestDatabase.URL);
+      return PostgresTestDatabase.connect(url);
     }
   }
 
@@ -33,12 +50,12 @@ class PostgresMessageStoreTest {
   class ReadsAndLifecycle extends ReadAndLifecycleContract {
     @Override
     StoreConfig config() {
-      return PostgresTestDatabase.config();
+      return PostgresMessageStoreTest.this.config();
     }
 
     @Override
     Connection rawConnection() throws SQLException {
-      return PostgresTestDatabase.connect(PostgresTestDatabase.URL);
+      return PostgresTestDatabase.connect(url);
     }
   }
 }

@@ -62,10 +62,6 @@ public final class PostgresTestDatabase {
     }
   }
 
-  static StoreConfig config() {
-    return StoreConfig.postgresql(URL, USER, PASSWORD);
-  }
-
   static Connection connect(String url) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", USER);
