@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  * handful of devices). Devices are told of events outside the lock.
  */
 public final class Couple {
-  /** A couple is two people; a third user id for the same couple is refused. */
+  /**
+   * A couple is two people: the first two users that ever authenticated for it, kept in the
+   * store; any other user is refused, whether or not the two are online.
+   */
   public static final int MAX_USERS = 2;
 
   private final String id;
@@ -34,37 +37,63 @@ public final class Couple {
   private int commitsInFlight;
   private boolean evicted;
 
-  Couple(String id, long latestSeq, Map<String, Long> readMarkers, ScheduledExecutorService timers, long typingTtlMillis) {
+  Couple(
+      String id, long latestSeq, List<String> members, Map<String, Long> readMarkers, ScheduledExecutorService timers,
+      long typingTtlMillis) {
     this.id = id;
     this.latestSeq = latestSeq;
     this.timers = timers;
     this.typingTtlMillis = typingTtlMillis;
     this.readMarkers.putAll(readMarkers);
-    this.users.addAll(readMarkers.keySet());
+    this.users.addAll(members);
   }
 
   public String id() {
     return id;
   }
 
-  /** What a joining device is told: latest seq, partner, partner presence and read marker. */
-  public record JoinResult(boolean accepted, long latestSeq, String partnerId, boolean partnerOnline, long partnerReadUpTo) {}
+  /** How a join ended. */
+  public enum JoinOutcome {
+    JOINED,
+    /** The couple was retired or evicted meanwhile: acquire it again. */
+    RETIRED,
+    /** The user is not one of the couple's two users yet and a place is free: admit it first. */
+    ADMIT_FIRST,
+    /** The couple has two other users. */
+    NOT_A_MEMBER
+  }
 
-  /** Adds a device; refused if the couple already has two other users or was evicted. */
+  /**
+   * What a joining device is told: latest seq, partner (the couple's other user, once there is
+   * one), partner presence and read marker. Only {@code outcome} is meaningful unless JOINED.
+   */
+  public record JoinResult(JoinOutcome outcome, long latestSeq, String partnerId, boolean partnerOnline, long partnerReadUpTo) {
+    static JoinResult not(JoinOutcome outcome) {
+      return new JoinResult(outcome, 0, null, false, 0);
+    }
+
+    public boolean accepted() {
+      return outcome == JoinOutcome.JOINED;
+    }
+  }
+
+  /** Adds a device of one of the couple's users (see {@link JoinOutcome} for the refusals). */
   public JoinResult join(Device device) {
     List<Device> notify;
     JoinResult result;
     synchronized (this) {
-      if (evicted || (!users.contains(device.userId()) && users.size() >= MAX_USERS)) {
-        return new JoinResult(false, 0, null, false, 0);
+      if (evicted) {
+        return JoinResult.not(JoinOutcome.RETIRED);
       }
-      users.add(device.userId());
+      if (!users.contains(device.userId())) {
+        return JoinResult.not(users.size() >= MAX_USERS ? JoinOutcome.NOT_A_MEMBER : JoinOutcome.ADMIT_FIRST);
+      }
       boolean firstDevice = devicesOf(device.userId()) == 0;
       devices.add(device);
       String partner = partnerOf(device.userId());
       result =
           new JoinResult(
-              true,
+              JoinOutcome.JOINED,
               latestSeq,
               partner,
               partner != null && devicesOf(partner) > 0,
@@ -153,6 +182,11 @@ public final class Couple {
       targets = partnerDevices(userId);
     }
     targets.forEach(d -> d.readUpTo(userId, seq));
+  }
+
+  /** The couple's users as the store now knows them (after an admission). */
+  synchronized void membersAre(List<String> members) {
+    users.addAll(members);
   }
 
   public synchronized long latestSeq() {

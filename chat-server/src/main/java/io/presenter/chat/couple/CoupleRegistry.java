@@ -35,7 +35,9 @@ public final class CoupleRegistry {
         id -> {
           CompletableFuture<Couple> loading =
               CompletableFuture.supplyAsync(
-                  () -> new Couple(id, store.latestSeq(id), store.readMarkers(id), timers, typingTtlMillis), blocking);
+                  () -> new Couple(
+                      id, store.latestSeq(id), store.coupleMembers(id), store.readMarkers(id), timers, typingTtlMillis),
+                  blocking);
           // A failed load must not stick: the next device retries.
           loading.whenComplete((c, e) -> {
             if (e != null) {
@@ -44,6 +46,20 @@ public final class CoupleRegistry {
           });
           return loading;
         });
+  }
+
+  /**
+   * Makes {@code userId} one of the couple's two users in the store if a place is free (off the
+   * caller's thread), and tells the couple. Completes with whether the user is a member now.
+   */
+  public CompletableFuture<Boolean> admit(Couple couple, String userId) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<String> members = store.admitCoupleMember(couple.id(), userId);
+          couple.membersAre(members);
+          return members.contains(userId);
+        },
+        blocking);
   }
 
   /** Called when a device's session ends: the couple is dropped once no device and no commit is left. */

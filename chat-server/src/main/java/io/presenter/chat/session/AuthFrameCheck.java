@@ -41,6 +41,9 @@ final class AuthFrameCheck {
     if (device == null || device.isEmpty() || device.length() > MAX_DEVICE_ID_CHARS) {
       return Outcome.rejected(ErrorCode.AUTH_INVALID, "deviceId must be 1.." + MAX_DEVICE_ID_CHARS + " characters");
     }
+    if (!token.allowsDevice(device)) {
+      return Outcome.rejected(ErrorCode.AUTH_INVALID, "the token is for another device (dev claim)");
+    }
     if (routedCoupleId != null && !routedCoupleId.equals(token.coupleId())) {
       return Outcome.rejected(ErrorCode.WRONG_COUPLE, "token is for another couple than the stream");
     }

@@ -179,16 +179,26 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
             ctx.channel(), transport, token.userId(), auth.getDeviceId(), services.limits().maxPendingOutputBytes(),
             services.metrics()::slowReaderClosed);
     Couple.JoinResult result = loaded.join(candidate);
-    if (!result.accepted()) {
-      if (++joinAttempts < MAX_JOIN_ATTEMPTS && services.ownership().owns(token.coupleId())) {
-        join(); // the couple was retired or moved between load and join; load it again
-      } else if (!services.ownership().owns(token.coupleId())) {
-        notOwner();
-      } else {
-        services.metrics().authRejected();
-        fatal(ErrorCode.AUTH_INVALID, "this couple already has two other users", SessionEnd.AUTH_FAILED);
+    switch (result.outcome()) {
+      case JOINED -> {}
+      case ADMIT_FIRST -> {
+        admit(loaded);
+        return;
       }
-      return;
+      case NOT_A_MEMBER -> {
+        notAMember();
+        return;
+      }
+      case RETIRED -> {
+        if (++joinAttempts < MAX_JOIN_ATTEMPTS && services.ownership().owns(token.coupleId())) {
+          join(); // the couple was retired or moved between load and join; load it again
+        } else if (!services.ownership().owns(token.coupleId())) {
+          notOwner();
+        } else {
+          fatal(ErrorCode.INTERNAL, "try again", SessionEnd.INTERNAL_ERROR, RETRY_MILLIS);
+        }
+        return;
+      }
     }
     couple = loaded;
     session = candidate;
@@ -209,6 +219,28 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
     }
     early = null;
     updateAutoRead();
+  }
+
+  /** A user new to the couple takes one of its two places in the store, then joins. */
+  private void admit(Couple loaded) {
+    services.couples().admit(loaded, token.userId()).whenCompleteAsync((member, error) -> {
+      if (state != State.AUTHENTICATING) {
+        return;
+      }
+      if (error != null) {
+        log.warn("cannot admit a user to couple {}: {}", token.coupleId(), error.toString());
+        fatal(ErrorCode.INTERNAL, "try again", SessionEnd.INTERNAL_ERROR, RETRY_MILLIS);
+      } else if (!member) {
+        notAMember();
+      } else {
+        joined(loaded, null);
+      }
+    }, ctx.executor());
+  }
+
+  private void notAMember() {
+    services.metrics().authRejected();
+    fatal(ErrorCode.AUTH_INVALID, "not one of this couple's two users", SessionEnd.AUTH_FAILED);
   }
 
   private void answerAuth(Couple.JoinResult result) {

@@ -40,18 +40,44 @@ class CoupleLifetimeTest {
     store.close();
   }
 
+  /** Joins as the session handler does: a user new to the couple takes a place first. */
+  private Couple.JoinResult joinAsMember(Couple couple, RecordingDevice device) {
+    couples.admit(couple, device.userId()).join();
+    return couple.join(device);
+  }
+
+  @Test
+  void aCoupleIsItsFirstTwoUsersEvenWhenBothAreOffline() {
+    Couple couple = couples.acquire("c2").join();
+    RecordingDevice alice = new RecordingDevice("alice");
+    RecordingDevice bob = new RecordingDevice("bob");
+    assertThat(couple.join(alice).outcome()).isEqualTo(Couple.JoinOutcome.ADMIT_FIRST);
+    assertThat(joinAsMember(couple, alice).partnerId()).as("no second user yet").isNull();
+    assertThat(joinAsMember(couple, bob).partnerId()).isEqualTo("alice");
+    couples.leave(couple, alice);
+    couples.leave(couple, bob);
+
+    Couple reloaded = couples.acquire("c2").join();
+    assertThat(reloaded).as("loaded again from the store").isNotSameAs(couple);
+    assertThat(reloaded.join(new RecordingDevice("carol")).outcome()).isEqualTo(Couple.JoinOutcome.NOT_A_MEMBER);
+    assertThat(couples.admit(reloaded, "carol").join()).isFalse();
+    Couple.JoinResult again = reloaded.join(new RecordingDevice("alice"));
+    assertThat(again.accepted()).isTrue();
+    assertThat(again.partnerId()).as("the partner is known from the store").isEqualTo("bob");
+  }
+
   @Test
   void aCoupleWithACommitInFlightOutlivesItsLastDevice() {
     Couple first = couples.acquire("c1").join();
     RecordingDevice sender = new RecordingDevice("alice");
-    assertThat(first.join(sender).accepted()).isTrue();
+    assertThat(joinAsMember(first, sender).accepted()).isTrue();
     first.commitStarted();
     couples.leave(first, sender); // the sender moves away before its commit completes
 
     Couple rejoined = couples.acquire("c1").join();
     RecordingDevice receiver = new RecordingDevice("bob");
     assertThat(rejoined).isSameAs(first);
-    assertThat(rejoined.join(receiver).accepted()).isTrue();
+    assertThat(joinAsMember(rejoined, receiver).accepted()).isTrue();
 
     StoredMessage message = new StoredMessage("c1", 1, "alice", "alice-phone", "m1", 1, new byte[] {1}, 1_000);
     assertThat(first.delivered(sender, message)).isEqualTo(1);
@@ -77,7 +103,7 @@ class CoupleLifetimeTest {
 
     couples.commitFinished(couple);
     assertThat(couples.size()).isZero();
-    assertThat(couple.join(new RecordingDevice("bob")).accepted()).as("retired").isFalse();
+    assertThat(joinAsMember(couple, new RecordingDevice("bob")).accepted()).as("retired").isFalse();
   }
 
   @Test
@@ -85,14 +111,14 @@ class CoupleLifetimeTest {
     Couple couple = couples.acquire("c3").join();
     RecordingDevice alice = new RecordingDevice("alice");
     RecordingDevice bob = new RecordingDevice("bob");
-    couple.join(alice);
-    couple.join(bob);
+    joinAsMember(couple, alice);
+    joinAsMember(couple, bob);
     assertThat(alice.events).containsExactly("presence bob true");
 
     assertThat(couples.evictIf(id -> id.equals("c3"), SessionEnd.MOVED, 9, "moved")).isOne();
     assertThat(alice.events).endsWith("end MOVED 9");
     assertThat(bob.events).containsExactly("end MOVED 9");
     assertThat(couples.size()).isZero();
-    assertThat(couple.join(new RecordingDevice("alice")).accepted()).as("evicted").isFalse();
+    assertThat(joinAsMember(couple, new RecordingDevice("alice")).accepted()).as("evicted").isFalse();
   }
 }
