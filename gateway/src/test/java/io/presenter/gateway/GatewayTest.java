@@ -147,6 +147,24 @@ class GatewayTest {
   }
 
   @Test
+  void aClientThatDropsWhileItsStreamOpensLeavesNoSessionOnTheChatServer() throws Exception {
+    // One backend connection for two event loops: every other client's stream opens on the other
+    // loop, so its client can be gone before the open completes.
+    GatewayServer g = gateways.start("gw-1", Map.of("presenter.gateway.backend.connections-per-server", 1));
+    awaitReady(g);
+    ChatServer server = chat.servers().get(0);
+    int clients = 12;
+    for (int i = 0; i < clients; i++) {
+      TlsTestClient.Conn conn = phones.connect(g.port());
+      conn.channel().writeAndFlush(ClientFrames.auth(chat.token("alice", couple + i), "phone", 0, 0));
+      conn.channel().close().sync(); // right behind the auth frame
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().connections().get() == 0);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(server.meters().get("presenter.chat.sessions").gauge().value()).as("sessions left on the chat server").isZero());
+  }
+
+  @Test
   void aChatServerStoppingMidConversationDoesNotDropTheClients() throws Exception {
     GatewayServer g = gateways.start("gw-1");
     awaitReady(g);
