@@ -153,15 +153,25 @@ class GatewayTest {
     GatewayServer g = gateways.start("gw-1", Map.of("presenter.gateway.backend.connections-per-server", 1));
     awaitReady(g);
     ChatServer server = chat.servers().get(0);
-    int clients = 12;
+    int clients = 20;
     for (int i = 0; i < clients; i++) {
       TlsTestClient.Conn conn = phones.connect(g.port());
+      conn.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture().sync();
       conn.channel().writeAndFlush(ClientFrames.auth(chat.token("alice", couple + i), "phone", 0, 0));
       conn.channel().close().sync(); // right behind the auth frame
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().connections().get() == 0);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(server.meters().get("presenter.chat.sessions").gauge().value()).as("sessions left on the chat server").isZero());
+    // Each connection counted once: before its relay started, or by the relay as closed by the client.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        g.metrics().closedCount(CloseReason.CLIENT_CLOSED_BEFORE_AUTH) + g.metrics().closedCount(CloseReason.CLIENT_CLOSED))
+        .isEqualTo(clients));
+    assertThat(totalCloses(g)).isEqualTo(clients);
+  }
+
+  private static double totalCloses(GatewayServer g) {
+    return g.meters().get("presenter.gateway.closes").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Test
