@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.presenter.gateway.auth.Authenticated;
 import io.presenter.gateway.metrics.CloseReason;
 import io.presenter.gateway.metrics.GatewayMetrics;
@@ -72,6 +73,7 @@ public final class RelaySession {
   private int reroutes;
   private int reopens;
   private Backoff retries;
+  private ScheduledFuture<?> rerouteDeadline;
   private boolean closed;
 
   public RelaySession(
@@ -257,19 +259,19 @@ public final class RelaySession {
       retries = new Backoff(RETRY_MIN_MILLIS, RETRY_MAX_MILLIS);
     }
     retries.reset();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rerouteTimeoutMillis);
+    rerouteDeadline = client.eventLoop().schedule(this::rerouteTimedOut, rerouteTimeoutMillis, TimeUnit.MILLISECONDS);
     long minVersion = info.origin() == StreamCloseInfo.Origin.REMOTE ? info.ringVersion() : 0;
     // After a connection loss the dead server stays on the ring until its session expires, so
     // a first attempt may fail; tryOpen retries until the deadline.
-    tryOpen(minVersion, deadline);
+    tryOpen(minVersion);
   }
 
-  private void tryOpen(long minVersion, long deadline) {
+  private void tryOpen(long minVersion) {
     if (closed || !client.isActive()) {
       return;
     }
     if (routes.ringVersion() < minVersion) {
-      retryLater(minVersion, deadline);
+      retryLater(minVersion);
       return;
     }
     // reopenCount > 0 tells the new server to answer SessionReestablished rather than AuthOk,
@@ -278,7 +280,7 @@ public final class RelaySession {
     routes.open(spec, client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> onClientLoop(() -> {
       if (closed) {
         if (f.isSuccess()) {
-          f.getNow().close();
+          f.getNow().close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, null);
         }
         return;
       }
@@ -289,23 +291,30 @@ public final class RelaySession {
         metrics.rerouted(true);
         attach(f.getNow());
       } else {
-        retryLater(minVersion, deadline);
+        retryLater(minVersion);
       }
     }));
   }
 
-  private void retryLater(long minVersion, long deadline) {
-    if (System.nanoTime() > deadline) {
+  private void retryLater(long minVersion) {
+    client.eventLoop().schedule(() -> tryOpen(minVersion), retries.next(), TimeUnit.MILLISECONDS);
+  }
+
+  private void rerouteTimedOut() {
+    rerouteDeadline = null;
+    if (!closed && switching) {
       metrics.rerouted(false);
       fail(CloseReason.REROUTE_FAILED, "no chat server took the session in time");
-      return;
     }
-    client.eventLoop().schedule(() -> tryOpen(minVersion, deadline), retries.next(), TimeUnit.MILLISECONDS);
   }
 
   private void attach(MuxStreamChannel opened) {
     stream = opened;
     switching = false;
+    if (rerouteDeadline != null) {
+      rerouteDeadline.cancel(false);
+      rerouteDeadline = null;
+    }
     if (!fromClient.atBoundary()) {
       // The old server got the start of a frame; the rest would be garbage to the new one. The
       // client resends whatever was not acknowledged after SessionReestablished.
