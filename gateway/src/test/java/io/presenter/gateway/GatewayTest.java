@@ -92,7 +92,7 @@ class GatewayTest {
     assertThat(error.getError().getCode()).isEqualTo(ErrorCode.AUTH_INVALID);
     assertThat(error.getError().isFatal()).isTrue();
     assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
-    assertThat(g.metrics().closedCount(CloseReason.AUTH_TOKEN_INVALID)).isEqualTo(1);
+    awaitCloses(g, CloseReason.AUTH_TOKEN_INVALID, 1);
   }
 
   @Test
@@ -113,7 +113,7 @@ class GatewayTest {
     conn.send(text("x", "no auth first"));
     assertThat(conn.next().getError().getCode()).isEqualTo(ErrorCode.AUTH_REQUIRED);
     assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
-    assertThat(g.metrics().closedCount(CloseReason.AUTH_FRAME_INVALID)).isEqualTo(1);
+    awaitCloses(g, CloseReason.AUTH_FRAME_INVALID, 1);
   }
 
   @Test
@@ -125,7 +125,7 @@ class GatewayTest {
     conn.sendRaw(word);
     assertThat(conn.next().getError().getCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
     assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
-    assertThat(g.metrics().closedCount(CloseReason.AUTH_FRAME_TOO_LARGE)).isEqualTo(1);
+    awaitCloses(g, CloseReason.AUTH_FRAME_TOO_LARGE, 1);
   }
 
   @Test
@@ -134,7 +134,7 @@ class GatewayTest {
     awaitReady(g);
     TlsTestClient.Conn conn = phones.connect(g.port());
     assertThat(conn.awaitClosed(Duration.ofSeconds(5))).isTrue();
-    assertThat(g.metrics().closedCount(CloseReason.AUTH_TIMEOUT)).isEqualTo(1);
+    awaitCloses(g, CloseReason.AUTH_TIMEOUT, 1);
   }
 
   @Test
@@ -144,6 +144,34 @@ class GatewayTest {
     plain.writeAndFlush(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
     assertThat(plain.closeFuture().awaitUninterruptibly(5000)).isTrue();
     await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().closedCount(CloseReason.HANDSHAKE_FAILED) == 1);
+  }
+
+  @Test
+  void aClientThatDropsWhileItsStreamOpensLeavesNoSessionOnTheChatServer() throws Exception {
+    // One backend connection for two event loops: every other client's stream opens on the other
+    // loop, so its client can be gone before the open completes.
+    GatewayServer g = gateways.start("gw-1", Map.of("presenter.gateway.backend.connections-per-server", 1));
+    awaitReady(g);
+    ChatServer server = chat.servers().get(0);
+    int clients = 20;
+    for (int i = 0; i < clients; i++) {
+      TlsTestClient.Conn conn = phones.connect(g.port());
+      conn.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture().sync();
+      conn.channel().writeAndFlush(ClientFrames.auth(chat.token("alice", couple + i), "phone", 0, 0));
+      conn.channel().close().sync(); // right behind the auth frame
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> g.metrics().connections().get() == 0);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(server.meters().get("presenter.chat.sessions").gauge().value()).as("sessions left on the chat server").isZero());
+    // Each connection counted once: before its relay started, or by the relay as closed by the client.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        g.metrics().closedCount(CloseReason.CLIENT_CLOSED_BEFORE_AUTH) + g.metrics().closedCount(CloseReason.CLIENT_CLOSED))
+        .isEqualTo(clients));
+    assertThat(totalCloses(g)).isEqualTo(clients);
+  }
+
+  private static double totalCloses(GatewayServer g) {
+    return g.meters().get("presenter.gateway.closes").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Test
@@ -243,7 +271,8 @@ class GatewayTest {
     TlsTestClient.Conn second = login(g, "bob", "phone");
     Channel third = phones.connectPlain(g.port());
     assertThat(third.closeFuture().awaitUninterruptibly(5000)).isTrue();
-    assertThat(g.metrics().closedCount(CloseReason.TOO_MANY_FROM_IP)).isEqualTo(1);
+    awaitCloses(g, CloseReason.TOO_MANY_FROM_IP, 1);
+    assertThat(totalCloses(g)).isEqualTo(1);
     assertThat(first.channel().isActive()).isTrue();
     assertThat(second.channel().isActive()).isTrue();
     first.channel().close().sync();
@@ -282,7 +311,8 @@ class GatewayTest {
     }
     drained.get(15, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(g.metrics().connections().get()).isZero();
-    assertThat(g.metrics().closedCount(CloseReason.DRAINING)).isEqualTo(3);
+    awaitCloses(g, CloseReason.DRAINING, 3);
+    assertThat(totalCloses(g)).as("each connection counted once").isEqualTo(3);
   }
 
   @Test
@@ -315,5 +345,10 @@ class GatewayTest {
       assertThat(read.apply("gw-busy").get("weight").asInt()).isZero();
       assertThat(read.apply("gw-busy").get("state").asText()).isEqualTo("draining");
     });
+  }
+
+  /** Counted once the gateway saw the connection close, which may be just after the client did. */
+  private static void awaitCloses(GatewayServer g, CloseReason reason, double expected) {
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(g.metrics().closedCount(reason)).isEqualTo(expected));
   }
 }

@@ -15,6 +15,7 @@ import io.presenter.protocol.client.thrift.SendAck;
 import io.presenter.protocol.client.thrift.ServerError;
 import io.presenter.protocol.client.thrift.SessionReestablished;
 import io.presenter.protocol.client.thrift.clientConstants;
+import io.presenter.protocol.transport.Backoff;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -2,21 +2,26 @@ package io.presenter.gateway.auth;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.presenter.gateway.drain.DrainController;
+import io.presenter.gateway.limits.ResumptionProbe;
 import io.presenter.gateway.metrics.CloseReason;
 import io.presenter.gateway.metrics.GatewayMetrics;
-import io.presenter.gateway.relay.RelaySession;
-import io.presenter.gateway.routing.Router;
+import io.presenter.gateway.routing.Routes;
+import io.presenter.protocol.client.AuthFrameCheck;
+import io.presenter.protocol.client.ClientFrameError;
+import io.presenter.protocol.client.ClientFrameHeader;
 import io.presenter.protocol.client.ClientFrames;
 import io.presenter.protocol.client.thrift.Auth;
 import io.presenter.protocol.client.thrift.ClientFrame;
 import io.presenter.protocol.client.thrift.ErrorCode;
+import io.presenter.protocol.mux.MuxStreamChannel;
 import io.presenter.protocol.mux.thrift.OpenStream;
 import io.presenter.protocol.mux.thrift.TlsInfo;
 import io.presenter.runtime.token.TokenException;
@@ -24,94 +29,86 @@ import io.presenter.runtime.token.TokenVerifier;
 import io.presenter.runtime.token.VerifiedToken;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 
 /**
- * The gateway's one look at client bytes: after the TLS handshake it waits (bounded in time and
- * size) for the first frame, which must be an uncompressed Auth frame; verifies its token; opens
- * a stream to the couple's chat server carrying the verified identity, the client's address, the
- * TLS facts and the raw frame; then installs the relay and removes itself. Bytes the client sent
- * after the auth frame go to the relay unchanged.
+ * The gateway's one look at client bytes, a one-shot step: after the TLS handshake it waits
+ * (bounded in time and size) for the first frame, which must be an uncompressed Auth frame
+ * ({@link AuthFrameCheck}); verifies its token; opens a stream to the couple's chat server
+ * carrying the verified identity, the client's address, the TLS facts and the raw frame; then
+ * fires {@link Authenticated} (whoever handles it owns the stream and the relaying) and removes
+ * itself. Bytes the client sent after the auth frame are passed on, unchanged, by that removal.
  *
  * <p>Rejections cost the client, not the gateway: every failed check of docs/PROTOCOL.md 3.7
  * gets one small fatal ServerError frame and a close, without reading further (an oversized
- * length word is refused before its body arrives); a timeout closes without a frame. Each is
- * counted by {@link CloseReason}. No exception reaches Netty's unhandled path.
+ * length word is refused before its body arrives); a timeout closes without a frame. Each records
+ * its {@link CloseReason} on the channel. No exception reaches Netty's unhandled path.
+ *
+ * <p>The client stops being read while its stream opens (possibly on another event loop). If the
+ * client is gone when the open completes, the stream is closed at once, so the chat server keeps
+ * no session for it.
  */
 public final class AuthHandler extends ByteToMessageDecoder {
-  private static final int LENGTH_WORD = 4;
-  private static final int COMPRESSED_BIT = 0x8000_0000;
-  private static final int MAX_DEVICE_ID_CHARS = 64;
-
   private final AuthSettings settings;
   private final TokenVerifier tokens;
-  private final Router router;
+  private final Routes routes;
   private final GatewayMetrics metrics;
-  private final DrainController drain;
   private ScheduledFuture<?> timeout;
   private boolean done;
   private boolean countedPending;
 
-  public AuthHandler(AuthSettings settings, TokenVerifier tokens, Router router, GatewayMetrics metrics, DrainController drain) {
+  public AuthHandler(AuthSettings settings, TokenVerifier tokens, Routes routes, GatewayMetrics metrics) {
     this.settings = settings;
     this.tokens = tokens;
-    this.router = router;
+    this.routes = routes;
     this.metrics = metrics;
-    this.drain = drain;
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+    if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess() && !done) {
       metrics.pendingAuth().incrementAndGet();
       countedPending = true;
-      timeout = ctx.executor().schedule(() -> reject(ctx, CloseReason.AUTH_TIMEOUT), settings.timeoutMillis(), TimeUnit.MILLISECONDS);
+      timeout = ctx.executor().schedule(() -> timedOut(ctx), settings.timeoutMillis(), TimeUnit.MILLISECONDS);
     }
     super.userEventTriggered(ctx, evt);
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (done) {
-      return; // stream opening: later bytes wait in the cumulation and go to the relay
+    if (done || !ClientFrameHeader.isReadable(in)) {
+      return; // once done, later bytes wait in the cumulation for whoever comes next
     }
-    if (in.readableBytes() < LENGTH_WORD) {
-      return;
-    }
-    int word = in.getInt(in.readerIndex());
-    int length = word & ~COMPRESSED_BIT;
-    if ((word & COMPRESSED_BIT) != 0 || length == 0) {
+    int word = ClientFrameHeader.peek(in);
+    int length = ClientFrameHeader.bodyLength(word);
+    if (ClientFrameHeader.isCompressed(word) || length == 0) {
       refuse(ctx, ErrorCode.BAD_FRAME, "the auth frame must be uncompressed and not empty", CloseReason.AUTH_FRAME_INVALID);
       return;
     }
-    if (length > settings.maxFrameBytes() - LENGTH_WORD) {
+    if (length > settings.maxFrameBytes() - ClientFrameHeader.BYTES) {
       refuse(ctx, ErrorCode.FRAME_TOO_LARGE, "the auth frame may have at most " + settings.maxFrameBytes() + " bytes",
           CloseReason.AUTH_FRAME_TOO_LARGE);
       return;
     }
-    if (in.readableBytes() < LENGTH_WORD + length) {
+    if (in.readableBytes() < ClientFrameHeader.BYTES + length) {
       return;
     }
-    byte[] raw = ByteBufUtil.getBytes(in, in.readerIndex(), LENGTH_WORD + length);
-    ByteBuf body = in.slice(in.readerIndex() + LENGTH_WORD, length);
-    in.skipBytes(LENGTH_WORD + length);
+    byte[] raw = ByteBufUtil.getBytes(in, in.readerIndex(), ClientFrameHeader.BYTES + length);
+    ByteBuf body = in.slice(in.readerIndex() + ClientFrameHeader.BYTES, length);
+    in.skipBytes(ClientFrameHeader.BYTES + length);
     ClientFrame frame = decode(body);
     if (frame == null) {
       refuse(ctx, ErrorCode.BAD_FRAME, "the first frame is not a client protocol frame", CloseReason.AUTH_FRAME_INVALID);
       return;
     }
-    if (!frame.isSetAuth()) {
-      refuse(ctx, ErrorCode.AUTH_REQUIRED, "the first frame must be Auth", CloseReason.AUTH_FRAME_INVALID);
+    ClientFrameError invalid = AuthFrameCheck.check(frame);
+    if (invalid != null) {
+      refuse(ctx, invalid.code(), invalid.message(), CloseReason.AUTH_FRAME_INVALID);
       return;
     }
     Auth auth = frame.getAuth();
-    String device = auth.getDeviceId();
-    if (auth.getToken() == null || device == null || device.isEmpty() || device.length() > MAX_DEVICE_ID_CHARS) {
-      refuse(ctx, ErrorCode.AUTH_INVALID, "token and a deviceId of 1.." + MAX_DEVICE_ID_CHARS + " characters are required",
-          CloseReason.AUTH_FRAME_INVALID);
-      return;
-    }
     VerifiedToken token;
     try {
       token = tokens.verify(auth.getToken());
@@ -121,21 +118,10 @@ public final class AuthHandler extends ByteToMessageDecoder {
           expired ? CloseReason.AUTH_TOKEN_EXPIRED : CloseReason.AUTH_TOKEN_INVALID);
       return;
     }
-    done = true;
-    cancelTimeout();
-    ctx.channel().config().setAutoRead(false);
-    OpenStream spec = openSpec(ctx, token, auth, raw);
-    RelaySession session =
-        new RelaySession(ctx.channel(), spec, router, metrics, settings.rerouteTimeoutMillis());
-    session.start(ok -> {
-      if (ok && ctx.channel().isActive()) {
-        metrics.authOk();
-        drain.register(session, ctx.channel());
-        ctx.pipeline().addAfter(ctx.name(), "relay", session.clientHandler());
-        ctx.pipeline().remove(this); // hands any bytes read after the auth frame to the relay
-        ctx.channel().config().setAutoRead(true);
-      }
-    });
+    finish(ctx);
+    OpenStream spec = openSpec(ctx, token, auth, raw).setReopenCount(0);
+    routes.open(spec, ctx.channel().eventLoop(), StreamHold.INSTANCE)
+        .addListener((Future<MuxStreamChannel> f) -> onClientLoop(ctx.channel(), f, () -> opened(ctx, spec, f)));
   }
 
   /** The decoded frame; null if the bytes are not one (an unknown kind decodes with no field set). */
@@ -145,6 +131,43 @@ public final class AuthHandler extends ByteToMessageDecoder {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** Open futures complete on the backend connection's loop; this handler lives on the client's. */
+  private static void onClientLoop(Channel client, Future<MuxStreamChannel> f, Runnable task) {
+    if (client.eventLoop().inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      client.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The gateway is stopping and the client's loop is gone, with the client.
+      if (f.isSuccess()) {
+        f.getNow().close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, null);
+      }
+    }
+  }
+
+  private void opened(ChannelHandlerContext ctx, OpenStream spec, Future<MuxStreamChannel> f) {
+    if (!ctx.channel().isActive()) {
+      // The client left while its stream opened: the chat server must not keep its session.
+      if (f.isSuccess()) {
+        f.getNow().close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, "client gone before relaying");
+      }
+      return;
+    }
+    if (!f.isSuccess()) {
+      CloseReason.NO_BACKEND.setOn(ctx.channel());
+      ctx.writeAndFlush(ClientFrames.encode(ctx.alloc(),
+              ClientFrames.error(ErrorCode.UNAVAILABLE, "no chat server available", true, 1000)))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    metrics.authOk();
+    ctx.fireUserEventTriggered(new Authenticated(f.getNow(), spec));
+    ctx.pipeline().remove(this); // hands any bytes read after the auth frame to the next handler
+    ctx.channel().config().setAutoRead(true);
   }
 
   private OpenStream openSpec(ChannelHandlerContext ctx, VerifiedToken token, Auth auth, byte[] raw) {
@@ -161,29 +184,31 @@ public final class AuthHandler extends ByteToMessageDecoder {
     if (ssl != null) {
       SSLSession session = ssl.engine().getSession();
       spec.setTls(new TlsInfo().setProtocol(session.getProtocol()).setCipherSuite(session.getCipherSuite())
-          .setResumed(io.presenter.gateway.limits.ResumptionProbe.resumed(ssl)));
+          .setResumed(ResumptionProbe.resumed(ssl)));
     }
     return spec;
   }
 
   private void refuse(ChannelHandlerContext ctx, ErrorCode code, String message, CloseReason reason) {
-    done = true;
-    cancelTimeout();
-    metrics.closed(reason);
-    ctx.channel().config().setAutoRead(false);
+    finish(ctx);
+    reason.setOn(ctx.channel());
     ctx.writeAndFlush(ClientFrames.encode(ctx.alloc(), ClientFrames.error(code, message, true, null)))
         .addListener(ChannelFutureListener.CLOSE);
   }
 
-  private void reject(ChannelHandlerContext ctx, CloseReason reason) {
-    if (done && reason == CloseReason.AUTH_TIMEOUT) {
-      return;
+  private void timedOut(ChannelHandlerContext ctx) {
+    if (!done) {
+      finish(ctx);
+      CloseReason.AUTH_TIMEOUT.setOn(ctx.channel());
+      ctx.close();
     }
+  }
+
+  /** Reads no more; the auth frame arrived, or the connection is being refused. */
+  private void finish(ChannelHandlerContext ctx) {
     done = true;
     cancelTimeout();
-    metrics.closed(reason);
     ctx.channel().config().setAutoRead(false);
-    ctx.close();
   }
 
   private void cancelTimeout() {
@@ -203,7 +228,16 @@ public final class AuthHandler extends ByteToMessageDecoder {
   }
 
   @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    done = true; // nothing left to decide: the tracker counts the drop
+    cancelTimeout();
+    super.channelInactive(ctx);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    reject(ctx, CloseReason.ERROR);
+    finish(ctx);
+    CloseReason.ERROR.setOn(ctx.channel());
+    ctx.close();
   }
 }

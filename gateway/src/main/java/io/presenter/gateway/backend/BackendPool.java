@@ -9,10 +9,10 @@ import io.presenter.protocol.mux.MuxConfig;
 import io.presenter.protocol.mux.MuxFrameCodec;
 import io.presenter.protocol.mux.MuxMultiplexHandler;
 import io.presenter.runtime.ring.Member;
+import io.presenter.protocol.transport.Backoff;
 import io.presenter.protocol.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The multiplexed connections to one chat server: one per slot, slot i living on event loop i,
  * so a client on loop i relays through the connection on its own thread. Each slot reconnects
- * with jittered exponential backoff until the pool is closed (when the server leaves the ring).
+ * with exponential backoff and full jitter ({@link Backoff}) until the pool is closed (when the
+ * server leaves the ring).
  */
 public final class BackendPool {
   private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
@@ -32,7 +33,7 @@ public final class BackendPool {
   private final MuxConfig muxConfig;
   private final BackendSettings settings;
   private final AtomicReferenceArray<Channel> connections;
-  private final long[] backoffMillis;
+  private final Backoff[] backoff;
   private volatile boolean closed;
 
   BackendPool(Member member, List<EventLoop> loops, Transport transport, MuxConfig muxConfig, BackendSettings settings) {
@@ -42,7 +43,10 @@ public final class BackendPool {
     this.muxConfig = muxConfig;
     this.settings = settings;
     this.connections = new AtomicReferenceArray<>(loops.size());
-    this.backoffMillis = new long[loops.size()];
+    this.backoff = new Backoff[loops.size()];
+    for (int slot = 0; slot < backoff.length; slot++) {
+      backoff[slot] = new Backoff(settings.backoffMinMillis(), settings.backoffMaxMillis());
+    }
   }
 
   public Member member() {
@@ -84,7 +88,7 @@ public final class BackendPool {
           MuxMultiplexHandler.of(ch).ready().addListener(ready -> {
             if (ready.isSuccess() && !closed) {
               connections.set(slot, ch);
-              backoffMillis[slot] = 0;
+              backoff[slot].reset();
               log.info("backend connection {} to {} ready", slot, member.id());
             }
           });
@@ -102,11 +106,8 @@ public final class BackendPool {
     if (closed) {
       return;
     }
-    long previous = backoffMillis[slot];
-    long next = previous == 0 ? settings.backoffMinMillis() : Math.min(previous * 2, settings.backoffMaxMillis());
-    backoffMillis[slot] = next;
-    // Full jitter: spreads reconnects of many gateways after a chat server restarts.
-    long delay = ThreadLocalRandom.current().nextLong(next / 2, next + 1);
+    // Full jitter spreads the reconnects of many gateways after a chat server restarts.
+    long delay = backoff[slot].next();
     log.debug("backend {} slot {}: {}; reconnecting in {} ms", member.id(), slot, why, delay);
     loops.get(slot).schedule(() -> connect(slot), delay, TimeUnit.MILLISECONDS);
   }

@@ -74,7 +74,6 @@ public final class DrainController {
       return drained;
     }
     startedNanos = System.nanoTime();
-    limits.setDraining(true);
     check = timer.scheduleAtFixedRate(this::checkDone, 100, 100, TimeUnit.MILLISECONDS);
     outOfDns.get()
         .orTimeout(OUT_OF_DNS_WAIT_MILLIS, TimeUnit.MILLISECONDS)

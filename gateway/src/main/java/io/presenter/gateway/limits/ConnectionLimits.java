@@ -16,7 +16,6 @@ public final class ConnectionLimits {
   private final GatewayConfig.Limits limits;
   private final GatewayMetrics metrics;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
-  private volatile boolean draining;
   private volatile long lastAdmittedNanos;
 
   public ConnectionLimits(GatewayConfig.Limits limits, GatewayMetrics metrics) {
@@ -62,13 +61,5 @@ public final class ConnectionLimits {
   /** When the last connection was admitted (System.nanoTime), 0 if none yet. */
   public long lastAdmittedNanos() {
     return lastAdmittedNanos;
-  }
-
-  public boolean isDraining() {
-    return draining;
-  }
-
-  public void setDraining(boolean draining) {
-    this.draining = draining;
   }
 }

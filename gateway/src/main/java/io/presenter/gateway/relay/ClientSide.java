@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.presenter.gateway.metrics.CloseReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +43,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    session.clientGone();
-    ctx.fireChannelInactive();
-  }
-
-  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    CloseReason.ERROR.setOn(ctx.channel());
     ctx.close();
   }
 }

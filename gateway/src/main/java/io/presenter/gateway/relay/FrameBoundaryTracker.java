@@ -1,16 +1,16 @@
 package io.presenter.gateway.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.presenter.protocol.client.ClientFrameHeader;
 
 /**
- * Follows the client protocol's length words in a byte stream without looking at frame bodies,
- * so the relay knows whether it stands between two frames. That is all the gateway needs to move
- * a session to another chat server (or to insert its own GoAway) without corrupting the stream.
+ * Follows the client protocol's length words ({@link ClientFrameHeader}) in a byte stream without
+ * looking at frame bodies, so the relay knows whether it stands between two frames. That is all
+ * the gateway needs to move a session to another chat server (or to insert its own GoAway)
+ * without corrupting the stream.
  * Bit 31 of a length word (the compression flag) is ignored; only the length matters.
  */
 final class FrameBoundaryTracker {
-  private static final int LENGTH_MASK = 0x7fff_ffff;
-
   /** Bytes of the length word seen so far (0..3), while reading one. */
   private int headerBytes;
   private int header;
@@ -32,8 +32,8 @@ final class FrameBoundaryTracker {
         index += n;
       } else {
         header = (header << 8) | (buf.getByte(index++) & 0xff);
-        if (++headerBytes == 4) {
-          bodyRemaining = header & LENGTH_MASK;
+        if (++headerBytes == ClientFrameHeader.BYTES) {
+          bodyRemaining = ClientFrameHeader.bodyLength(header);
           headerBytes = 0;
           header = 0;
         }
@@ -57,12 +57,5 @@ final class FrameBoundaryTracker {
     int index = advance(buf, start, true);
     buf.readerIndex(index);
     return index - start;
-  }
-
-  /** Forgets the current frame: the next byte observed starts a new length word. */
-  void reset() {
-    headerBytes = 0;
-    header = 0;
-    bodyRemaining = 0;
   }
 }

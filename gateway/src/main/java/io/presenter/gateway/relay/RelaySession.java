@@ -3,45 +3,60 @@ package io.presenter.gateway.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.presenter.gateway.auth.Authenticated;
 import io.presenter.gateway.metrics.CloseReason;
 import io.presenter.gateway.metrics.GatewayMetrics;
-import io.presenter.gateway.routing.Router;
+import io.presenter.gateway.routing.Routes;
 import io.presenter.protocol.client.ClientFrames;
-import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.client.thrift.GoAwayReason;
 import io.presenter.protocol.mux.MuxStreamChannel;
 import io.presenter.protocol.mux.StreamCloseInfo;
 import io.presenter.protocol.mux.thrift.OpenStream;
+import io.presenter.protocol.transport.Backoff;
 import io.presenter.protocol.transport.LingeringClose;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One authenticated client and its current stream to a chat server. Bytes go through blindly in
- * both directions ({@link ClientSide}, {@link StreamSide}); the only thing the session knows of
- * them is where client-protocol frames begin and end ({@link FrameBoundaryTracker}).
+ * One authenticated client and its current stream to a chat server, from {@link Authenticated}
+ * until the connection closes. Bytes go through blindly in both directions ({@link ClientSide},
+ * {@link StreamSide}); the only thing the session knows of them is where client-protocol frames
+ * begin and end ({@link FrameBoundaryTracker}).
+ *
+ * <p>The session watches the close futures of the client and of its stream, and closes the other
+ * side: when the client goes, the stream closes as CLIENT_GONE; when the stream ends and cannot be
+ * followed, the client is closed. Every close the session decides records its {@link CloseReason}
+ * on the client channel first; a client that closes by itself is {@link
+ * CloseReason#CLIENT_CLOSED}. The connection's tracker counts the reason.
  *
  * <p>When the chat server closes the stream with MOVED, DRAINING or REFUSED, or its connection
  * dies, the session opens a new stream on the couple's current owner (waiting until the local
  * ring is at least as new as the one the server decided under), replaying the client's auth
  * frame, and the client keeps its TLS connection. If the server's last frame was cut off, or no
  * owner can be reached within the re-route timeout, the client gets a GoAway (when at a frame
- * boundary) and is closed so it reconnects. All state is touched on the client's event loop.
+ * boundary) and is closed so it reconnects. Attempts to open the new stream back off with full
+ * jitter ({@link Backoff}, {@value #RETRY_MIN_MILLIS} ms to {@value #RETRY_MAX_MILLIS} ms). All state
+ * is touched on the client's event loop.
  */
 public final class RelaySession {
   private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
   private static final int MAX_REROUTES = 5;
   private static final int MAX_HELD_CLIENT_BYTES = 64 * 1024;
-  private static final long RETRY_MILLIS = 250;
+  private static final long RETRY_MIN_MILLIS = 50;
+  private static final long RETRY_MAX_MILLIS = 1_000;
+  /** The name of the session's handler in its streams' pipelines. */
+  private static final String STREAM_HANDLER = "relay";
   private static final long CLOSE_DRAIN_MILLIS = 5_000;
 
   private final Channel client;
+  private final Authenticated authenticated;
   private final OpenStream spec;
-  private final Router router;
+  private final Routes routes;
   private final GatewayMetrics metrics;
   private final long rerouteTimeoutMillis;
   private final FrameBoundaryTracker fromClient = new FrameBoundaryTracker();
@@ -57,39 +72,30 @@ public final class RelaySession {
   private int heldBytes;
   private int reroutes;
   private int reopens;
+  private Backoff retries;
+  private ScheduledFuture<?> rerouteDeadline;
   private boolean closed;
 
-  public RelaySession(Channel client, OpenStream spec, Router router, GatewayMetrics metrics, long rerouteTimeoutMillis) {
+  public RelaySession(
+      Channel client, Authenticated authenticated, Routes routes, GatewayMetrics metrics, long rerouteTimeoutMillis) {
     this.client = client;
-    this.spec = spec;
-    this.router = router;
+    this.authenticated = authenticated;
+    this.spec = authenticated.spec();
+    this.routes = routes;
     this.metrics = metrics;
     this.rerouteTimeoutMillis = rerouteTimeoutMillis;
   }
 
-  /** The handler to install on the client channel once the auth step is done. */
+  /** The handler to install on the client channel, in place of the auth step. */
   public ClientSide clientHandler() {
     return clientSide;
   }
 
-  /**
-   * Opens the first stream. {@code opened} runs on the client's loop with true once relaying can
-   * start, false if no chat server could take the client (an error frame was already sent).
-   */
-  public void start(java.util.function.Consumer<Boolean> opened) {
-    router.open(spec.setReopenCount(0), client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> onClientLoop(() -> {
-      if (f.isSuccess()) {
-        attach(f.getNow());
-        opened.accept(true);
-      } else {
-        metrics.closed(CloseReason.NO_BACKEND);
-        client.writeAndFlush(ClientFrames.encode(client.alloc(),
-                ClientFrames.error(ErrorCode.UNAVAILABLE, "no chat server available", true, 1000)))
-            .addListener(ChannelFutureListener.CLOSE);
-        closed = true;
-        opened.accept(false);
-      }
-    }));
+  /** Starts relaying: takes the authenticated stream over and watches both ends. On the client's loop. */
+  public void start() {
+    client.closeFuture().addListener(f -> clientGone());
+    authenticated.handOver(STREAM_HANDLER, streamSide);
+    attach(authenticated.stream());
   }
 
   /** Stream futures complete on the backend connection's loop; session state lives on the client's. */
@@ -100,7 +106,7 @@ public final class RelaySession {
     }
     try {
       client.eventLoop().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // The gateway is stopping and the client's loop is gone; so is the client.
     }
   }
@@ -153,13 +159,13 @@ public final class RelaySession {
     }
   }
 
-  void clientGone() {
+  private void clientGone() {
+    CloseReason.CLIENT_CLOSED.setOn(client); // unless the session closed it for a reason of its own
     if (closed) {
       return;
     }
     closed = true;
     releaseHeld();
-    metrics.closed(CloseReason.CLIENT_CLOSED);
     if (stream != null && stream.isOpen()) {
       stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, null);
     }
@@ -220,12 +226,8 @@ public final class RelaySession {
   }
 
   /** On the stream's loop: hop to the client's loop, where all session state lives. */
-  void streamEnded(MuxStreamChannel from) {
-    if (client.eventLoop().inEventLoop()) {
-      onStreamEnded(from);
-    } else {
-      client.eventLoop().execute(() -> onStreamEnded(from));
-    }
+  private void streamEnded(MuxStreamChannel from) {
+    onClientLoop(() -> onStreamEnded(from));
   }
 
   private void onStreamEnded(MuxStreamChannel from) {
@@ -239,7 +241,7 @@ public final class RelaySession {
     } else {
       closed = true;
       releaseHeld();
-      metrics.closed(CloseReason.SERVER_CLOSED);
+      CloseReason.SERVER_CLOSED.setOn(client);
       LingeringClose.after(client.writeAndFlush(Unpooled.EMPTY_BUFFER), LingeringClose.DEFAULT_LINGER_MILLIS);
     }
   }
@@ -253,28 +255,32 @@ public final class RelaySession {
       fail(CloseReason.REROUTE_FAILED, "too many re-routes");
       return;
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rerouteTimeoutMillis);
+    if (retries == null) {
+      retries = new Backoff(RETRY_MIN_MILLIS, RETRY_MAX_MILLIS);
+    }
+    retries.reset();
+    rerouteDeadline = client.eventLoop().schedule(this::rerouteTimedOut, rerouteTimeoutMillis, TimeUnit.MILLISECONDS);
     long minVersion = info.origin() == StreamCloseInfo.Origin.REMOTE ? info.ringVersion() : 0;
     // After a connection loss the dead server stays on the ring until its session expires, so
     // a first attempt may fail; tryOpen retries until the deadline.
-    tryOpen(minVersion, deadline);
+    tryOpen(minVersion);
   }
 
-  private void tryOpen(long minVersion, long deadline) {
+  private void tryOpen(long minVersion) {
     if (closed || !client.isActive()) {
       return;
     }
-    if (router.ring().version() < minVersion) {
-      retryLater(minVersion, deadline);
+    if (routes.ringVersion() < minVersion) {
+      retryLater(minVersion);
       return;
     }
     // reopenCount > 0 tells the new server to answer SessionReestablished rather than AuthOk,
     // which is right only if the client already got an answer from some chat server.
     spec.setReopenCount(serverSpoke ? reopens + 1 : 0);
-    router.open(spec, client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> onClientLoop(() -> {
+    routes.open(spec, client.eventLoop(), streamSide).addListener((Future<MuxStreamChannel> f) -> onClientLoop(() -> {
       if (closed) {
         if (f.isSuccess()) {
-          f.getNow().close();
+          f.getNow().close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, null);
         }
         return;
       }
@@ -285,23 +291,30 @@ public final class RelaySession {
         metrics.rerouted(true);
         attach(f.getNow());
       } else {
-        retryLater(minVersion, deadline);
+        retryLater(minVersion);
       }
     }));
   }
 
-  private void retryLater(long minVersion, long deadline) {
-    if (System.nanoTime() > deadline) {
+  private void retryLater(long minVersion) {
+    client.eventLoop().schedule(() -> tryOpen(minVersion), retries.next(), TimeUnit.MILLISECONDS);
+  }
+
+  private void rerouteTimedOut() {
+    rerouteDeadline = null;
+    if (!closed && switching) {
       metrics.rerouted(false);
       fail(CloseReason.REROUTE_FAILED, "no chat server took the session in time");
-      return;
     }
-    client.eventLoop().schedule(() -> tryOpen(minVersion, deadline), RETRY_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   private void attach(MuxStreamChannel opened) {
     stream = opened;
     switching = false;
+    if (rerouteDeadline != null) {
+      rerouteDeadline.cancel(false);
+      rerouteDeadline = null;
+    }
     if (!fromClient.atBoundary()) {
       // The old server got the start of a frame; the rest would be garbage to the new one. The
       // client resends whatever was not acknowledged after SessionReestablished.
@@ -320,9 +333,8 @@ public final class RelaySession {
     if (stream.isWritable()) {
       client.config().setAutoRead(true);
     }
-    if (!stream.isOpen()) {
-      onStreamEnded(stream); // refused before we attached
-    }
+    // At once if the server refused the stream before we attached.
+    opened.closeFuture().addListener(f -> streamEnded(opened));
   }
 
   private void fail(CloseReason reason, String why) {
@@ -340,7 +352,7 @@ public final class RelaySession {
   private void end(CloseReason counted, GoAwayReason reason, int retryAfterMillis, String why) {
     closed = true;
     releaseHeld();
-    metrics.closed(counted);
+    counted.setOn(client);
     log.debug("closing client {}: {}", client.remoteAddress(), why);
     if (stream != null && stream.isOpen()) {
       stream.close(io.presenter.protocol.mux.thrift.CloseReason.CLIENT_GONE, 0, why);

@@ -11,7 +11,8 @@ import io.presenter.protocol.mux.StreamCloseInfo;
 /**
  * On the session's stream (and on each stream it moves to): payload goes to the client as plain
  * bytes, TLS encrypts it. Stops reading the stream while the client socket is not writable, which
- * holds back the stream's credit so the chat server stops sending.
+ * holds back the stream's credit so the chat server stops sending. The session learns of the
+ * stream's end from its close future.
  */
 @Sharable
 final class StreamSide extends ChannelInboundHandlerAdapter {
@@ -45,11 +46,6 @@ final class StreamSide extends ChannelInboundHandlerAdapter {
     if (evt instanceof StreamCloseInfo) {
       session.streamClosingWithDataQueued((MuxStreamChannel) ctx.channel());
     }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    session.streamEnded((MuxStreamChannel) ctx.channel());
   }
 
   @Override

@@ -13,14 +13,13 @@ import io.presenter.protocol.mux.thrift.OpenStream;
 import io.presenter.runtime.ring.HashRing;
 import io.presenter.runtime.ring.Member;
 import io.presenter.runtime.ring.MembershipView;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Finds a couple's chat server on the current ring (an immutable snapshot, so a lookup never
  * sees half an update) and opens a stream to it on a backend connection, preferring the one on
  * the client's own event loop.
  */
-public final class Router {
+public final class Router implements Routes {
   /** Why a stream could not be opened. */
   public static final class NoRouteException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -38,13 +37,9 @@ public final class Router {
     this.pools = pools;
   }
 
-  public HashRing ring() {
-    return view.ring();
-  }
-
-  /** Completes (on a ZooKeeper thread) once the local ring has at least {@code version}. */
-  public CompletableFuture<HashRing> awaitVersion(long version) {
-    return view.awaitVersion(version);
+  @Override
+  public long ringVersion() {
+    return view.ring().version();
   }
 
   /**
@@ -52,6 +47,7 @@ public final class Router {
    * the ring used. Fails with {@link NoRouteException} when no server owns the couple or none of
    * its connections is up.
    */
+  @Override
   public Future<MuxStreamChannel> open(OpenStream spec, EventLoop clientLoop, ChannelHandler streamHandler) {
     HashRing ring = view.ring();
     Member owner = ring.ownerOf(spec.getCoupleId());
@@ -66,5 +62,4 @@ public final class Router {
     spec.setRingVersion(ring.version());
     return new MuxStreamChannelBootstrap(connection).handler(streamHandler).open(spec);
   }
-
 }

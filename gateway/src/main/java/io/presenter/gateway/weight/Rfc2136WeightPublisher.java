@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -68,15 +69,21 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
   private final SimpleResolver server;
   private final LiveGateways fleet; // null: no sweeping
   private final StaleTargets stale;
+  private final LongSupplier nanoTime;
   private Name addressName; // this gateway's own A/AAAA owner, once known
   private Name target;
 
   /** Sweeps stale records when {@code config.removeStaleAfter()} is positive, with {@code fleet} as the truth. */
   public Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config, LiveGateways fleet) {
-    this(config, TsigKey.from(config.tsig()), fleet);
+    this(config, TsigKey.from(config.tsig()), fleet, System::nanoTime);
   }
 
-  Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config, TSIG key, LiveGateways fleet) {
+  /** With {@code nanoTime} as the clock of the stale-record grace period (tests). */
+  Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config, LiveGateways fleet, LongSupplier nanoTime) {
+    this(config, TsigKey.from(config.tsig()), fleet, nanoTime);
+  }
+
+  private Rfc2136WeightPublisher(GatewayConfig.Rfc2136 config, TSIG key, LiveGateways fleet, LongSupplier nanoTime) {
     if (config.zone().isBlank() || config.server().isBlank()) {
       throw new IllegalArgumentException("weights.rfc2136 needs server and zone");
     }
@@ -94,6 +101,7 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
     server.setTSIGKey(key);
     this.fleet = config.removeStaleAfter().isZero() ? null : fleet;
     this.stale = new StaleTargets(config.removeStaleAfter().toNanos());
+    this.nanoTime = nanoTime;
   }
 
   @Override
@@ -199,7 +207,7 @@ public final class Rfc2136WeightPublisher implements WeightPublisher {
         orphaned.add(r.getTarget());
       }
     }
-    Set<Name> expired = stale.expired(orphaned, System.nanoTime());
+    Set<Name> expired = stale.expired(orphaned, nanoTime.getAsLong());
     if (expired.isEmpty()) {
       return;
     }

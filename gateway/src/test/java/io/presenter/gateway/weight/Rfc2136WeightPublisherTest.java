@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.ARecord;
@@ -31,6 +32,8 @@ class Rfc2136WeightPublisherTest {
 
   private final String srvName = "_t" + names.incrementAndGet() + "._tcp";
   private final String prefix = "t" + names.get() + "-";
+  /** The sweepers' clock: the grace period passes when a test says so. */
+  private final AtomicLong nanos = new AtomicLong();
 
   private GatewayConfig.Rfc2136 config(String secret, Duration removeStaleAfter) {
     return new GatewayConfig.Rfc2136(true, bind.server(), BindExtension.ZONE, srvName, Duration.ofSeconds(30), Duration.ofSeconds(3),
@@ -44,7 +47,7 @@ class Rfc2136WeightPublisherTest {
 
   /** A publisher that sweeps after {@code grace}, taking {@code live} (prefixed ids) as the gateways alive. */
   private Rfc2136WeightPublisher sweeping(Duration grace, LiveGateways live) {
-    return new Rfc2136WeightPublisher(config(bind.secret(), grace), live);
+    return new Rfc2136WeightPublisher(config(bind.secret(), grace), live, nanos::get);
   }
 
   private LiveGateways live(String... ids) {
@@ -190,7 +193,7 @@ class Rfc2136WeightPublisherTest {
 
     a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
     assertThat(srvOf("gw-ghost")).as("within the grace period").isNotNull();
-    Thread.sleep(400);
+    nanos.addAndGet(Duration.ofMillis(300).toNanos());
     a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
 
     assertThat(srvOf("gw-ghost")).isNull();
@@ -211,7 +214,7 @@ class Rfc2136WeightPublisherTest {
     for (int i = 0; i < 2; i++) {
       notLowest.publish(serving("gw-a", "10.0.0.1", 8443, 70));
       blind.publish(serving("gw-c", "10.0.0.3", 8443, 70));
-      Thread.sleep(20);
+      nanos.addAndGet(Duration.ofMillis(20).toNanos());
     }
 
     assertThat(srvOf("gw-ghost")).isNotNull();
@@ -228,12 +231,15 @@ class Rfc2136WeightPublisherTest {
     Rfc2136WeightPublisher a = sweeping(Duration.ofMillis(200), flapping);
 
     a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
-    Thread.sleep(300);
+    nanos.addAndGet(Duration.ofMillis(300).toNanos());
     a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
     a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
 
     assertThat(srvOf("gw-b")).as("missing again only just now: a new grace period").isNotNull();
-    Thread.sleep(300);
+    nanos.addAndGet(Duration.ofMillis(199).toNanos());
+    a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
+    assertThat(srvOf("gw-b")).as("1 ms short of the grace period").isNotNull();
+    nanos.addAndGet(Duration.ofMillis(1).toNanos());
     a.publish(serving("gw-a", "10.0.0.1", 8443, 70));
     assertThat(srvOf("gw-b")).as("missing for the whole grace period").isNull();
   }

@@ -7,8 +7,8 @@ import io.netty.util.AttributeKey;
  * Framing constants of the client protocol and the per-channel compression switch shared by {@link
  * ClientFrameDecoder} and {@link ClientFrameEncoder}.
  *
- * <p>A frame is a 4-byte big-endian length word and a body. Bits 0..30 of the word are the body
- * length N (1..max); bit 31 says the body is one Snappy raw block (preamble varint with the
+ * <p>A frame is a 4-byte big-endian length word ({@link ClientFrameHeader}) and a body. Bits 0..30
+ * of the word are the body length N (1..max); bit 31 says the body is one Snappy raw block (preamble varint with the
  * uncompressed length, then the compressed elements). The uncompressed body is one {@code
  * ClientFrame} in Thrift Compact. Compression is allowed only after Auth/AuthOk agreed on {@code
  * CAP_SNAPPY}; the session handler then calls {@link #enableSnappy(Channel)}, after writing AuthOk
@@ -24,13 +24,8 @@ public final class ClientFrameCodec {
   /** Default largest frame body, compressed or not: 256 KiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 256 * 1024;
 
-  public static final int LENGTH_WORD_BYTES = 4;
-
   /** Bodies shorter than this are always sent uncompressed. */
   public static final int MIN_COMPRESSED_BODY_BYTES = 256;
-
-  static final int COMPRESSED_BIT = 0x8000_0000;
-  static final int LENGTH_MASK = 0x7fff_ffff;
 
   private ClientFrameCodec() {}
 

@@ -1,8 +1,5 @@
 package io.presenter.protocol.client;
 
-import static io.presenter.protocol.client.ClientFrameCodec.LENGTH_MASK;
-import static io.presenter.protocol.client.ClientFrameCodec.LENGTH_WORD_BYTES;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -88,12 +85,12 @@ public final class ClientFrameDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    if (in.readableBytes() < LENGTH_WORD_BYTES) {
+    if (!ClientFrameHeader.isReadable(in)) {
       return;
     }
-    int word = in.getInt(in.readerIndex());
-    boolean compressed = word < 0;
-    int length = word & LENGTH_MASK;
+    int word = ClientFrameHeader.peek(in);
+    boolean compressed = ClientFrameHeader.isCompressed(word);
+    int length = ClientFrameHeader.bodyLength(word);
     if (length == 0) {
       fail(in, new ClientFrameException(ErrorCode.BAD_FRAME, "empty frame"));
       return;
@@ -108,10 +105,10 @@ public final class ClientFrameDecoder extends ByteToMessageDecoder {
           new ClientFrameException(ErrorCode.BAD_FRAME, "compressed frame, Snappy not enabled"));
       return;
     }
-    if (in.readableBytes() < LENGTH_WORD_BYTES + length) {
+    if (in.readableBytes() < ClientFrameHeader.BYTES + length) {
       return;
     }
-    in.skipBytes(LENGTH_WORD_BYTES);
+    in.skipBytes(ClientFrameHeader.BYTES);
     ByteBuf body = in.readSlice(length);
     try {
       ClientFrame frame = compressed ? readCompressed(body, ctx.alloc()) : FrameBody.read(body);

@@ -1,7 +1,5 @@
 package io.presenter.protocol.client;
 
-import static io.presenter.protocol.client.ClientFrameCodec.COMPRESSED_BIT;
-import static io.presenter.protocol.client.ClientFrameCodec.LENGTH_WORD_BYTES;
 import static io.presenter.protocol.client.ClientFrameCodec.MIN_COMPRESSED_BODY_BYTES;
 
 import io.netty.buffer.ByteBuf;
@@ -23,7 +21,7 @@ final class FrameBody {
     int start = out.writerIndex();
     out.writeInt(0);
     ThriftCodec.encode(frame, out);
-    int bodyStart = start + LENGTH_WORD_BYTES;
+    int bodyStart = start + ClientFrameHeader.BYTES;
     int length = out.writerIndex() - bodyStart;
     if (snappy && length >= MIN_COMPRESSED_BODY_BYTES) {
       ByteBuf compressed = alloc.buffer(length);
@@ -31,7 +29,7 @@ final class FrameBody {
         SnappyBlock.compress(out.slice(bodyStart, length), compressed, alloc);
         int compressedLength = compressed.readableBytes();
         if (compressedLength < length) {
-          out.setInt(start, compressedLength | COMPRESSED_BIT);
+          out.setInt(start, ClientFrameHeader.word(compressedLength, true));
           out.writerIndex(bodyStart).writeBytes(compressed);
           return;
         }
@@ -39,7 +37,7 @@ final class FrameBody {
         compressed.release();
       }
     }
-    out.setInt(start, length);
+    out.setInt(start, ClientFrameHeader.word(length, false));
   }
 
   /**

@@ -20,6 +20,8 @@
  * <p>{@link io.presenter.protocol.client.ClientFrameDecoder} (one per channel) and {@link
  * io.presenter.protocol.client.ClientFrameEncoder#INSTANCE} (shared) are the pipeline pair; {@link
  * io.presenter.protocol.client.ClientFrames} builds frames and encodes or decodes one outside a
- * pipeline.
+ * pipeline. {@link io.presenter.protocol.client.ClientFrameHeader} is the one definition of the
+ * length word's bits, for code that only follows frame boundaries; {@link
+ * io.presenter.protocol.client.AuthFrameCheck} is the one check of a connection's first frame.
  */
 package io.presenter.protocol.client;
