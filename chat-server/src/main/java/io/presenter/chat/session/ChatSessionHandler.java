@@ -144,7 +144,7 @@ public final class ChatSessionHandler extends ChannelInboundHandlerAdapter {
   // ---- authentication ----
 
   private void authenticate(Auth auth) {
-    AuthFrameCheck.Outcome checked = AuthFrameCheck.check(auth, services.tokens(), transport.routedCoupleId());
+    SessionAuthCheck.Outcome checked = SessionAuthCheck.check(auth, services.tokens(), transport.routedCoupleId());
     if (!checked.accepted()) {
       services.metrics().authRejected();
       fatal(checked.error(), checked.message(), SessionEnd.AUTH_FAILED);

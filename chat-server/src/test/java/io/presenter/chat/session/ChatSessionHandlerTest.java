@@ -141,7 +141,7 @@ class ChatSessionHandlerTest {
 
   @Test
   void aMissingOrOverlongDeviceIdIsRefused() {
-    for (String device : new String[] {"", "d".repeat(AuthFrameCheck.MAX_DEVICE_ID_CHARS + 1)}) {
+    for (String device : new String[] {"", "d".repeat(io.presenter.protocol.client.AuthFrameCheck.MAX_DEVICE_ID_CHARS + 1)}) {
       Client client = new Client();
       client.receive(ClientFrames.auth(token("alice", COUPLE), device, 0, 0));
       assertFatal(client.next(), ErrorCode.AUTH_INVALID);

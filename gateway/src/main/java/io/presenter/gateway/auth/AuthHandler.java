@@ -24,7 +24,7 @@ import io.presenter.protocol.client.thrift.ErrorCode;
 import io.presenter.protocol.mux.MuxStreamChannel;
 import io.presenter.protocol.mux.thrift.OpenStream;
 import io.presenter.protocol.mux.thrift.TlsInfo;
-import io.presenter.runtime.token.TokenException;
+import io.presenter.runtime.token.AuthTokenCheck;
 import io.presenter.runtime.token.TokenVerifier;
 import io.presenter.runtime.token.VerifiedToken;
 import java.net.InetSocketAddress;
@@ -109,15 +109,13 @@ public final class AuthHandler extends ByteToMessageDecoder {
       return;
     }
     Auth auth = frame.getAuth();
-    VerifiedToken token;
-    try {
-      token = tokens.verify(auth.getToken());
-    } catch (TokenException e) {
-      boolean expired = e.reason() == TokenException.Reason.EXPIRED;
-      refuse(ctx, expired ? ErrorCode.AUTH_EXPIRED : ErrorCode.AUTH_INVALID, e.getMessage(),
-          expired ? CloseReason.AUTH_TOKEN_EXPIRED : CloseReason.AUTH_TOKEN_INVALID);
+    AuthTokenCheck.Outcome checked = AuthTokenCheck.check(auth, tokens);
+    if (!checked.accepted()) {
+      boolean expired = checked.error() == ErrorCode.AUTH_EXPIRED;
+      refuse(ctx, checked.error(), checked.message(), expired ? CloseReason.AUTH_TOKEN_EXPIRED : CloseReason.AUTH_TOKEN_INVALID);
       return;
     }
+    VerifiedToken token = checked.token();
     finish(ctx);
     OpenStream spec = openSpec(ctx, token, auth, raw).setReopenCount(0);
     routes.open(spec, ctx.channel().eventLoop(), StreamHold.INSTANCE)
