@@ -154,7 +154,9 @@ public final class GatewayServer implements AutoCloseable {
     });
     admin.start();
     bossGroup.next().scheduleAtFixedRate(new PeriodicStatsLog(metrics), 60, 60, TimeUnit.SECONDS);
-    log.info("gateway {} listening on {} ({} transport), admin on {}", config.id(), port(), transport, admin.port());
+    log.info("gateway {} up: client port {}, admin port {}, {} transport, TLS {}, {} shared ticket key(s), ring version {} with {} chat servers",
+        config.id(), port(), admin.port(), transport, GatewayTls.providerName(tls), config.ticketKeys().size(),
+        view.ring().version(), view.ring().size());
     return this;
   }
 
@@ -240,6 +242,7 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public void close() {
+    log.info("gateway {} stopping", config.id());
     if (weights != null) {
       weights.close(); // out of ZooKeeper and DNS first, while ZooKeeper is still connected
     }
