@@ -92,7 +92,12 @@ public final class Ownership implements MembershipListener {
         log.warn("ZooKeeper connection {}: giving up ownership of all couples", state);
         evictAll(SessionEnd.MOVED, "chat server lost its ZooKeeper session");
       }
-      case CONNECTED, RECONNECTED -> connected = true;
+      case CONNECTED, RECONNECTED -> {
+        if (!connected) {
+          log.info("ZooKeeper connection {}: owning couples again", state);
+        }
+        connected = true;
+      }
       default -> {}
     }
   }

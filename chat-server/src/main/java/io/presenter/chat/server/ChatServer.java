@@ -122,7 +122,13 @@ public final class ChatServer implements AutoCloseable {
     }
     // Serve only once our own view of the ring includes us, or the first clients bounce as MOVED.
     awaitUntil(() -> view.ring().member(config.id()) != null, config.zookeeperConnectionTimeout());
-    log.info("chat server {} up: mux {}, direct {}, admin {}, {} transport", config.id(), muxPort, clientPort, admin.port(), transport);
+    if (view.ring().member(config.id()) != null) {
+      log.info("chat server {} joined the ring: version {}, {} members", config.id(), view.ring().version(), view.ring().size());
+    } else {
+      log.warn("chat server {} registered but not yet on its own view of the ring (version {})", config.id(), view.ring().version());
+    }
+    log.info("chat server {} up: mux port {}, direct port {}, admin port {}, {} transport, {} store",
+        config.id(), muxPort, clientPort < 0 ? "off" : clientPort, admin.port(), transport, config.store().type());
     return this;
   }
 
@@ -200,6 +206,8 @@ public final class ChatServer implements AutoCloseable {
   @Override
   public void close() {
     Duration drain = config.drainTimeout();
+    log.info("chat server {} stopping: leaving the ring, then handing {} sessions over (at most {} ms)",
+        config.id(), metrics == null ? 0 : metrics.sessions(), drain.toMillis());
     draining = true;
     if (ownership != null) {
       ownership.prepareLeave();
@@ -208,11 +216,20 @@ public final class ChatServer implements AutoCloseable {
     if (view != null) {
       // So that the DRAINING closes below carry the ring without this server.
       awaitUntil(() -> view.ring().member(config.id()) == null, Duration.ofSeconds(2));
+      boolean gone = view.ring().member(config.id()) == null;
+      if (registration != null && gone) {
+        log.info("chat server {} left the ring: version {}, {} members", config.id(), view.ring().version(), view.ring().size());
+      } else if (registration != null) {
+        log.warn("chat server {} still on its own view of the ring (version {}); handing over anyway", config.id(), view.ring().version());
+      }
     }
     if (ownership != null) {
+      long handOverStart = System.nanoTime();
       ownership.leave();
       // The GoAways/Closes must be written before the event loops stop.
       awaitUntil(() -> metrics == null || metrics.sessions() == 0, drain);
+      log.info("chat server {} hand-over done after {} ms: {} sessions left", config.id(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - handOverStart), metrics == null ? 0 : metrics.sessions());
     }
     listeners.close().awaitUninterruptibly(drain.toMillis());
     if (workerGroup != null) {

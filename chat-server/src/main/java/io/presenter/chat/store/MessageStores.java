@@ -101,7 +101,7 @@ public final class MessageStores {
       dataSource = new HikariDataSource(hikari);
     } catch (RuntimeException e) {
       throw new StoreException("cannot connect to the " + dialect.meterTag() + " store at "
-          + hikari.getJdbcUrl() + ": " + e.getMessage(), e);
+          + withoutParameters(hikari.getJdbcUrl()) + ": " + e.getMessage(), e);
     }
     try (Connection c = dataSource.getConnection()) {
       new SchemaMigrator(dialect).migrate(c);
@@ -111,10 +111,13 @@ public final class MessageStores {
     } catch (SQLException | RuntimeException e) {
       dataSource.close();
       throw new StoreException("cannot open the " + dialect.meterTag() + " store at "
-          + hikari.getJdbcUrl() + ": " + e.getMessage(), e);
+          + withoutParameters(hikari.getJdbcUrl()) + ": " + e.getMessage(), e);
     }
     try {
-      return new JdbcMessageStore(dataSource, dialect, config, registry);
+      JdbcMessageStore store = new JdbcMessageStore(dataSource, dialect, config, registry);
+      log.info("store connected: {} at {}, pool of {}", dialect.meterTag(), withoutParameters(hikari.getJdbcUrl()),
+          config.poolSize());
+      return store;
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -125,6 +128,18 @@ public final class MessageStores {
   static String h2Url(Path dataDir) {
     return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("messages")
         + ";WRITE_DELAY=0;LOCK_TIMEOUT=" + H2_LOCK_TIMEOUT_MILLIS;
+  }
+
+  /** A JDBC URL without its parameters (they may hold a password) nor user info, for the log. */
+  static String withoutParameters(String url) {
+    int end = url.length();
+    for (char c : new char[] {'?', ';'}) {
+      int i = url.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    return url.substring(0, end).replaceFirst("//[^/@]*@", "//");
   }
 
   private static void warnIfAsynchronousCommit(Connection c) throws SQLException {

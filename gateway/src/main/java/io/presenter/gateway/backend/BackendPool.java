@@ -89,17 +89,25 @@ public final class BackendPool {
             if (ready.isSuccess() && !closed) {
               connections.set(slot, ch);
               backoff[slot].reset();
-              log.info("backend connection {} to {} ready", slot, member.id());
+              log.info("backend connection {} to {} at {}:{} up, from {}", slot, member.id(), member.host(), member.muxPort(),
+                  hostPort(ch.localAddress()));
             }
           });
           ch.closeFuture().addListener(c -> {
-            connections.compareAndSet(slot, ch, null);
+            if (connections.compareAndSet(slot, ch, null)) {
+              log.info("backend connection {} to {} at {}:{} down, from {}{}", slot, member.id(), member.host(), member.muxPort(),
+                  hostPort(ch.localAddress()), closed ? " (closed by the gateway)" : "");
+            }
             retry(slot, "connection closed");
           });
           if (closed) {
             ch.close();
           }
         });
+  }
+
+  private static String hostPort(java.net.SocketAddress address) {
+    return address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : String.valueOf(address);
   }
 
   private void retry(int slot, String why) {

@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@link BackendPool} per chat server on the ring: opened when a server joins, closed when it
  * leaves (its streams then re-route), replaced when its address changes.
  */
 public final class BackendPools implements MembershipListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BackendPools.class);
+
   private final List<EventLoop> loops;
   private final Transport transport;
   private final MuxConfig muxConfig;
@@ -58,6 +62,8 @@ public final class BackendPools implements MembershipListener, AutoCloseable {
       if (existing != null && existing.member().equals(member)) {
         continue;
       }
+      log.info("backend {} at {}:{}: opening {} connection(s){}", member.id(), member.host(), member.muxPort(), loops.size(),
+          existing != null ? " (address changed)" : "");
       BackendPool pool = new BackendPool(member, loops, transport, muxConfig, settings);
       pools.put(member.id(), pool);
       pool.start();
@@ -67,6 +73,7 @@ public final class BackendPools implements MembershipListener, AutoCloseable {
     }
     for (String id : List.copyOf(pools.keySet())) {
       if (!present.contains(id)) {
+        log.info("backend {}: closing its connections (left the ring at version {})", id, ring.version());
         pools.remove(id).close();
       }
     }

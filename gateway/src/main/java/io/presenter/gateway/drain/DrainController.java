@@ -74,6 +74,8 @@ public final class DrainController {
       return drained;
     }
     startedNanos = System.nanoTime();
+    log.info("drain started: {} connections; window {} ms, quiet period {} ms, deadline {} ms",
+        metrics.connections().get(), settings.windowMillis(), settings.quietMillis(), settings.deadlineMillis());
     check = timer.scheduleAtFixedRate(this::checkDone, 100, 100, TimeUnit.MILLISECONDS);
     outOfDns.get()
         .orTimeout(OUT_OF_DNS_WAIT_MILLIS, TimeUnit.MILLISECONDS)
@@ -109,7 +111,8 @@ public final class DrainController {
     boolean overdue = TimeUnit.NANOSECONDS.toMillis(now - startedNanos) >= settings.deadlineMillis();
     if (idle || overdue) {
       check.cancel(false);
-      log.info("drain {}: {} connections left", idle ? "complete" : "deadline reached", metrics.connections().get());
+      log.info("drain {} after {} ms: {} connections left", idle ? "complete" : "deadline reached",
+          TimeUnit.NANOSECONDS.toMillis(now - startedNanos), metrics.connections().get());
       drained.complete(null);
     }
   }

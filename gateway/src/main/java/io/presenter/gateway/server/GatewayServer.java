@@ -32,6 +32,7 @@ import io.presenter.gateway.weight.ZooKeeperLiveGateways;
 import io.presenter.gateway.weight.ZooKeeperWeightPublisher;
 import io.presenter.runtime.admin.AdminHttpServer;
 import io.presenter.protocol.mux.MuxConfig;
+import io.presenter.runtime.ring.GatewayDirectory;
 import io.presenter.runtime.ring.MembershipView;
 import io.presenter.runtime.ring.ZooKeeperClients;
 import io.presenter.runtime.token.TokenKeys;
@@ -69,6 +70,7 @@ public final class GatewayServer implements AutoCloseable {
   private AdminHttpServer admin;
   private DrainController drain;
   private WeightPublishing weights;
+  private GatewayDirectory gateways; // the fleet, when an RFC 2136 publisher sweeps stale records
 
   public GatewayServer(GatewayConfig config) {
     this.config = config;
@@ -152,7 +154,9 @@ public final class GatewayServer implements AutoCloseable {
     });
     admin.start();
     bossGroup.next().scheduleAtFixedRate(new PeriodicStatsLog(metrics), 60, 60, TimeUnit.SECONDS);
-    log.info("gateway {} listening on {} ({} transport), admin on {}", config.id(), port(), transport, admin.port());
+    log.info("gateway {} up: client port {}, admin port {}, {} transport, TLS {}, {} shared ticket key(s), ring version {} with {} chat servers",
+        config.id(), port(), admin.port(), transport, GatewayTls.providerName(tls), config.ticketKeys().size(),
+        view.ring().version(), view.ring().size());
     return this;
   }
 
@@ -174,7 +178,9 @@ public final class GatewayServer implements AutoCloseable {
     GatewayConfig.Weights w = config.weights();
     List<WeightPublisher> dns = new ArrayList<>();
     if (w.rfc2136().enabled()) {
-      dns.add(new Rfc2136WeightPublisher(w.rfc2136(), new ZooKeeperLiveGateways(curator, w.path())));
+      gateways = new GatewayDirectory(curator, w.path());
+      gateways.start();
+      dns.add(new Rfc2136WeightPublisher(w.rfc2136(), new ZooKeeperLiveGateways(gateways)));
     }
     if (w.route53().enabled()) {
       dns.add(new Route53WeightPublisher(w.route53()));
@@ -236,6 +242,7 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public void close() {
+    log.info("gateway {} stopping", config.id());
     if (weights != null) {
       weights.close(); // out of ZooKeeper and DNS first, while ZooKeeper is still connected
     }
@@ -258,6 +265,9 @@ public final class GatewayServer implements AutoCloseable {
     }
     if (view != null) {
       view.close();
+    }
+    if (gateways != null) {
+      gateways.close();
     }
     if (curator != null) {
       curator.close();

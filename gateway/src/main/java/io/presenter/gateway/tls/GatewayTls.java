@@ -1,7 +1,9 @@
 package io.presenter.gateway.tls;
 
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.presenter.protocol.tls.TlsContexts;
 import java.io.File;
@@ -27,6 +29,11 @@ public final class GatewayTls {
       sessions.setTicketKeys(keys);
     }
     return context;
+  }
+
+  /** The TLS implementation behind {@code context}, for the start-up log: "BoringSSL", "JDK"... */
+  public static String providerName(SslContext context) {
+    return context instanceof ReferenceCountedOpenSslContext ? OpenSsl.versionString() : "JDK";
   }
 
   private static OpenSslSessionTicketKey ticketKey(String base64) {

@@ -1,49 +1,45 @@
 package io.presenter.gateway.weight;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.presenter.runtime.ring.GatewayDirectory;
+import io.presenter.runtime.ring.GatewayNode;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.utils.ZKPaths;
-import org.apache.zookeeper.KeeperException;
 
-/** The gateways with a node under the weights path ({@link ZooKeeperWeightPublisher}'s nodes). */
+/**
+ * The gateways with a node under the weights path ({@link ZooKeeperWeightPublisher}'s nodes), as a
+ * {@link GatewayDirectory} sees them. A node whose data or address does not parse is kept with a
+ * null address: it is a live gateway all the same.
+ */
 public final class ZooKeeperLiveGateways implements LiveGateways {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private final GatewayDirectory directory;
 
-  private final CuratorFramework client;
-  private final String path;
-
-  public ZooKeeperLiveGateways(CuratorFramework client, String path) {
-    this.client = client;
-    this.path = path;
+  /** Reads {@code directory}, which the caller starts and closes. */
+  public ZooKeeperLiveGateways(GatewayDirectory directory) {
+    this.directory = directory;
   }
 
-  /**
-   * A node that vanishes while being read is left out; one whose data does not parse is kept
-   * with a null address (it is a live gateway all the same).
-   */
+  /** @throws IllegalStateException while the directory is not current (not read yet, ZooKeeper unreachable) */
   @Override
-  public Map<String, HostPort> read() throws Exception {
-    Map<String, HostPort> live = new TreeMap<>();
-    for (String id : client.getChildren().forPath(path)) {
-      byte[] data;
-      try {
-        data = client.getData().forPath(ZKPaths.makePath(path, id));
-      } catch (KeeperException.NoNodeException gone) {
-        continue;
-      }
-      live.put(id, address(data));
+  public Map<String, HostPort> read() {
+    if (!directory.isCurrent()) {
+      throw new IllegalStateException("gateway directory " + directory.path() + " not current (ZooKeeper unreachable?)");
     }
-    return live;
+    GatewayDirectory.Snapshot snapshot = directory.snapshot();
+    Map<String, HostPort> live = new TreeMap<>();
+    for (GatewayNode node : snapshot.gateways().values()) {
+      live.put(node.id(), address(node));
+    }
+    for (String id : snapshot.unreadable()) {
+      live.put(id, null);
+    }
+    return Collections.unmodifiableMap(live);
   }
 
-  private static HostPort address(byte[] data) {
+  private static HostPort address(GatewayNode node) {
     try {
-      JsonNode node = JSON.readTree(data);
-      return HostPort.parse(node.path("address").asText(), -1);
-    } catch (Exception unreadable) {
+      return HostPort.parse(node.address(), -1);
+    } catch (IllegalArgumentException unreadable) {
       return null;
     }
   }

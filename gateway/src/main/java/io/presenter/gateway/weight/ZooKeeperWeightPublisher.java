@@ -1,9 +1,6 @@
 package io.presenter.gateway.weight;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.presenter.runtime.ring.GatewayNode;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.utils.ZKPaths;
@@ -11,13 +8,12 @@ import org.apache.zookeeper.CreateMode;
 
 /**
  * Publishes this gateway's address, weight, connection count and state (serving/draining) as an
- * ephemeral ZooKeeper node {@code <path>/<id>} (JSON), so any tool can read the fleet. The node is
+ * ephemeral ZooKeeper node {@code <path>/<id>} holding a {@link GatewayNode}, so any tool can read
+ * the fleet (a {@link io.presenter.runtime.ring.GatewayDirectory} does). The node is
  * created at the first publish and written in the background (Curator), so a call never waits on
  * ZooKeeper; it disappears with the gateway's session or at {@link #withdraw()}.
  */
 public final class ZooKeeperWeightPublisher implements WeightPublisher {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final CuratorFramework client;
   private final String path;
   private PersistentNode node;
@@ -50,13 +46,8 @@ public final class ZooKeeperWeightPublisher implements WeightPublisher {
     }
   }
 
-  static byte[] bytes(WeightSnapshot s) throws JsonProcessingException {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("id", s.id());
-    data.put("address", s.address().toString());
-    data.put("weight", s.weight());
-    data.put("connections", s.connections());
-    data.put("state", s.draining() ? "draining" : "serving");
-    return JSON.writeValueAsBytes(data);
+  static byte[] bytes(WeightSnapshot s) {
+    return new GatewayNode(s.id(), s.address().toString(), s.weight(), s.connections(),
+        s.draining() ? GatewayNode.State.DRAINING : GatewayNode.State.SERVING).toJson();
   }
 }

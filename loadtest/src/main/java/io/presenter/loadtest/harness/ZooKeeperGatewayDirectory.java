@@ -1,82 +1,79 @@
 package io.presenter.loadtest.harness;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presenter.gateway.weight.HostPort;
+import io.presenter.runtime.ring.GatewayDirectory;
+import io.presenter.runtime.ring.GatewayNode;
 import io.presenter.runtime.ring.ZooKeeperClients;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.utils.ZKPaths;
 
 /**
- * Weighted DNS as the harness sees it: the gateways' own published weights, read from their
- * ZooKeeper nodes ({@code /presenter/gateways/<id>}) every refresh interval, and a weighted random
- * pick per connection attempt, reconnects included. A draining gateway publishes weight 0 and so
- * gets no new connection, as a DNS record with weight 0 (or removed) would. Until the first read,
- * or when every weight is 0, the pick falls back to the given static list.
+ * Weighted DNS as the harness sees it: the gateways' own published weights, their ZooKeeper nodes
+ * ({@code /presenter/gateways/<id>}) as a {@link GatewayDirectory} watches them, and a weighted
+ * random pick per connection attempt, reconnects included. A draining gateway publishes weight 0
+ * and so gets no new connection, as a DNS record with weight 0 (or removed) would. Until the
+ * first read, or when every weight is 0, the pick falls back to the given static list.
  */
 public final class ZooKeeperGatewayDirectory implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Where gateways publish by default ({@code weights.path}). */
-  public static final String DEFAULT_PATH = "/presenter/gateways";
+  public static final String DEFAULT_PATH = GatewayNode.DEFAULT_PATH;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
   /** One gateway's published entry. */
   public record Entry(String id, InetSocketAddress address, int weight, String state) {}
 
-  private final CuratorFramework client;
-  private final String path;
-  private final List<InetSocketAddress> fallback;
-  private final ScheduledExecutorService refresher =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "gateway-directory");
-        t.setDaemon(true);
-        return t;
-      });
-  private volatile List<Entry> entries = List.of();
+  /** The entries derived from one directory snapshot. */
+  private record View(GatewayDirectory.Snapshot from, List<Entry> entries) {}
 
+  private final CuratorFramework client;
+  private final GatewayDirectory directory;
+  private final List<InetSocketAddress> fallback;
+  private volatile View view = new View(null, List.of());
+
+  public ZooKeeperGatewayDirectory(String connect, String path, List<InetSocketAddress> fallback)
+      throws InterruptedException {
+    this.client = ZooKeeperClients.connect(connect, Duration.ofSeconds(30), CONNECT_TIMEOUT);
+    this.fallback = List.copyOf(fallback);
+    this.directory = new GatewayDirectory(client, path);
+    directory.start();
+    directory.awaitInitialized(CONNECT_TIMEOUT); // else the fallback serves until the first read
+  }
+
+  /** @deprecated {@code refresh} is ignored: the directory follows ZooKeeper's watches. */
+  @Deprecated(forRemoval = true)
   public ZooKeeperGatewayDirectory(String connect, String path, List<InetSocketAddress> fallback, Duration refresh)
       throws InterruptedException {
-    this.client = ZooKeeperClients.connect(connect, Duration.ofSeconds(30), Duration.ofSeconds(15));
-    this.path = path;
-    this.fallback = List.copyOf(fallback);
-    refresh();
-    refresher.scheduleWithFixedDelay(this::refresh, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    this(connect, path, fallback);
   }
 
-  /** Reads every gateway node; a node that vanishes or does not parse is skipped. */
-  void refresh() {
-    List<Entry> read = new ArrayList<>();
-    try {
-      for (String id : client.getChildren().forPath(path)) {
+  /** The published gateways; one whose address does not parse is left out. */
+  public List<Entry> entries() {
+    GatewayDirectory.Snapshot now = directory.snapshot();
+    View current = view;
+    if (current.from() != now) {
+      List<Entry> read = new ArrayList<>();
+      for (GatewayNode n : now.gateways().values()) {
         try {
-          JsonNode n = JSON.readTree(client.getData().forPath(ZKPaths.makePath(path, id)));
-          HostPort address = HostPort.parse(n.path("address").asText(), -1); // as the gateway wrote it
-          read.add(new Entry(id, new InetSocketAddress(address.host(), address.port()), n.path("weight").asInt(),
-              n.path("state").asText()));
-        } catch (Exception e) {
-          // gone between the listing and the read, or not ours
+          HostPort address = HostPort.parse(n.address(), -1); // as the gateway wrote it
+          read.add(new Entry(n.id(), new InetSocketAddress(address.host(), address.port()), n.weight(),
+              n.state().json()));
+        } catch (IllegalArgumentException notOurs) {
+          // left out
         }
       }
-      entries = List.copyOf(read);
-    } catch (Exception e) {
-      // keep the last view; ZooKeeper trouble must not stop the load
+      current = new View(now, List.copyOf(read));
+      view = current;
     }
-  }
-
-  public List<Entry> entries() {
-    return entries;
+    return current.entries();
   }
 
   /** A gateway for the next connection attempt: weighted random over the published weights. */
   public InetSocketAddress pick() {
-    List<Entry> current = entries;
+    List<Entry> current = entries();
     long total = 0;
     for (Entry e : current) {
       total += Math.max(0, e.weight());
@@ -96,7 +93,7 @@ public final class ZooKeeperGatewayDirectory implements AutoCloseable {
 
   @Override
   public void close() {
-    refresher.shutdownNow();
+    directory.close();
     client.close();
   }
 }

@@ -1,15 +1,7 @@
 package io.presenter.runtime.ring;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.util.Objects;
 
 /**
  * One chat server as it appears in the membership: its id (the couple-ownership identity, also
@@ -33,19 +25,15 @@ import java.util.Objects;
  */
 public record Member(String id, String host, int muxPort, int clientPort, int adminPort) {
 
+  private static final String KIND = "member";
   /** Upper bound of an id's length, in chars. */
-  public static final int MAX_ID_LENGTH = 128;
+  public static final int MAX_ID_LENGTH = NodeData.MAX_ID_LENGTH;
   /** Upper bound of the encoded form accepted by {@link #fromJson}, in bytes. */
-  public static final int MAX_JSON_BYTES = 4096;
-
-  // ObjectReader and ObjectWriter are immutable and thread-safe.
-  private static final ObjectReader READER = new ObjectMapper().reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final ObjectWriter WRITER = new ObjectMapper().writer();
+  public static final int MAX_JSON_BYTES = NodeData.MAX_JSON_BYTES;
 
   /** Validates every field; throws {@link IllegalArgumentException} naming the bad one. */
   public Member {
-    checkId(id);
+    NodeData.checkId(KIND, id);
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("member " + id + ": host must not be blank");
     }
@@ -56,17 +44,12 @@ public record Member(String id, String host, int muxPort, int clientPort, int ad
 
   /** Encodes this member as the UTF-8 JSON stored in its ZooKeeper node. */
   public byte[] toJson() {
-    ObjectNode node = JsonNodeFactory.instance.objectNode()
+    return NodeData.write(JsonNodeFactory.instance.objectNode()
         .put("id", id)
         .put("host", host)
         .put("muxPort", muxPort)
         .put("clientPort", clientPort)
-        .put("adminPort", adminPort);
-    try {
-      return WRITER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode " + this, e); // not reachable for a tree
-    }
+        .put("adminPort", adminPort));
   }
 
   /**
@@ -77,70 +60,13 @@ public record Member(String id, String host, int muxPort, int clientPort, int ad
    *     field validation above; the message says which
    */
   public static Member fromJson(byte[] data) {
-    if (data == null || data.length == 0) {
-      throw new IllegalArgumentException("invalid member data: empty");
-    }
-    if (data.length > MAX_JSON_BYTES) {
-      throw new IllegalArgumentException(
-          "invalid member data: " + data.length + " bytes, limit " + MAX_JSON_BYTES);
-    }
-    JsonNode root;
-    try {
-      root = READER.readTree(data);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("invalid member data: not JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("invalid member data: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("invalid member data: not a JSON object");
-    }
+    JsonNode root = NodeData.read(KIND, data);
     return new Member(
-        text(root, "id"),
-        text(root, "host"),
-        port(root, "muxPort", true),
-        port(root, "clientPort", false),
-        port(root, "adminPort", false));
-  }
-
-  private static String text(JsonNode root, String field) {
-    JsonNode value = root.get(field);
-    if (value == null || value.isNull()) {
-      throw new IllegalArgumentException("invalid member data: missing \"" + field + "\"");
-    }
-    if (!value.isTextual()) {
-      throw new IllegalArgumentException("invalid member data: \"" + field + "\" is not a string");
-    }
-    return value.textValue();
-  }
-
-  private static int port(JsonNode root, String field, boolean required) {
-    JsonNode value = root.get(field);
-    if (value == null || value.isNull()) {
-      if (required) {
-        throw new IllegalArgumentException("invalid member data: missing \"" + field + "\"");
-      }
-      return 0;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw new IllegalArgumentException("invalid member data: \"" + field + "\" is not an integer");
-    }
-    return value.intValue();
-  }
-
-  private static void checkId(String id) {
-    Objects.requireNonNull(id, "id");
-    if (id.isBlank() || id.length() > MAX_ID_LENGTH || id.equals(".") || id.equals("..")) {
-      throw new IllegalArgumentException(
-          "member id must be non-blank, at most " + MAX_ID_LENGTH + " chars, not . or ..: '" + id + "'");
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c == '/' || Character.isISOControl(c) || (c >= '\ud800' && c <= '\uf8ff') || c >= '\ufff0') {
-        throw new IllegalArgumentException("member id has a character ZooKeeper refuses in a node name"
-            + " ('/', control, surrogate or private use) at index " + i + ": '" + id + "'");
-      }
-    }
+        NodeData.text(KIND, root, "id"),
+        NodeData.text(KIND, root, "host"),
+        NodeData.integer(KIND, root, "muxPort", true, 0),
+        NodeData.integer(KIND, root, "clientPort", false, 0),
+        NodeData.integer(KIND, root, "adminPort", false, 0));
   }
 
   private static void checkPort(String id, String name, int port) {

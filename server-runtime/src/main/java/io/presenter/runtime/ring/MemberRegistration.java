@@ -57,6 +57,8 @@ public final class MemberRegistration implements Closeable {
     this.member = requireNonNull(member, "member");
     this.node = new PersistentNode(client, CreateMode.EPHEMERAL, false,
         ZKPaths.makePath(this.parentPath, member.id()), member.toJson());
+    // Every (re-)creation: at the start, and after a session loss deleted the node.
+    node.getListenable().addListener(path -> log.info("registered {} in the ring: {}", path, member));
   }
 
   /** Starts registering in the background; returns at once. Call once. */
@@ -146,6 +148,7 @@ public final class MemberRegistration implements Closeable {
     nodeStarted.countDown(); // wake awaitRegistered
     if (running) {
       node.close();
+      log.info("deregistered {} from the ring", nodePath());
     }
   }
 }

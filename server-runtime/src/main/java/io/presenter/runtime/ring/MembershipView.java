@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Closeable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -174,6 +175,24 @@ public final class MembershipView implements Closeable {
     }
   }
 
+  /** One INFO line per new ring: its version and size, who joined, left or changed address. */
+  private void logChange(HashRing before, HashRing after) {
+    List<String> joined = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    for (Member m : after.members()) {
+      Member old = before.member(m.id());
+      if (old == null) {
+        joined.add(m.id() + "@" + m.host() + ":" + m.muxPort());
+      } else if (!old.equals(m)) {
+        changed.add(m.id() + "@" + m.host() + ":" + m.muxPort());
+      }
+    }
+    List<String> left = before.members().stream().map(Member::id).filter(id -> after.member(id) == null).toList();
+    log.info("ring {} version {}: {} members{}{}{}", path, after.version(), after.size(),
+        joined.isEmpty() ? "" : ", joined " + joined, left.isEmpty() ? "" : ", left " + left,
+        changed.isEmpty() ? "" : ", changed " + changed);
+  }
+
   // Called by the reader, one snapshot at a time.
   private void publish(Stat parent, List<Member> members) {
     if (state.get() != State.STARTED) {
@@ -199,7 +218,7 @@ public final class MembershipView implements Closeable {
     parentCzxid = czxid;
     ring.set(next);
     initialized.countDown();
-    log.info("membership {}: {}", path, next);
+    logChange(current, next);
     waiters.complete(next);
     for (MembershipListener listener : listeners) {
       try {

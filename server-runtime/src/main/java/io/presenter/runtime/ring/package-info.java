@@ -8,5 +8,10 @@
  * {@code cversion}) tells two processes whether they routed with the same view. The ring layout
  * and the member JSON ({@link io.presenter.runtime.ring.Member}) are part of the contract between
  * the tiers; both are specified in those classes.
+ *
+ * <p>Gateways publish themselves the same way, one ephemeral {@link
+ * io.presenter.runtime.ring.GatewayNode} each (address, weight, connections, state) under
+ * {@value io.presenter.runtime.ring.GatewayNode#DEFAULT_PATH}; a {@link
+ * io.presenter.runtime.ring.GatewayDirectory} keeps an immutable snapshot of them.
  */
 package io.presenter.runtime.ring;

@@ -188,6 +188,35 @@ class MembershipViewTest {
   }
 
   @Test
+  void everyNewRingIsLoggedAtInfoWithWhoJoinedAndLeft() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(MembershipView.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    Level previous = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    closeables.add(() -> {
+      logger.detachAppender(logged);
+      logger.setLevel(previous);
+    });
+
+    MembershipView view = startView(zk.newClient());
+    MemberRegistration a = register(zk.newClient(), "chat-a");
+    await().atMost(TIMEOUT).until(() -> ids(view).equals(List.of("chat-a")));
+    long joinedAt = view.ring().version();
+    a.close();
+    await().atMost(TIMEOUT).until(() -> view.ring().isEmpty());
+
+    List<String> info = logged.list.stream()
+        .filter(e -> e.getLevel() == Level.INFO)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
+    assertThat(info).contains(
+        "ring " + path + " version " + joinedAt + ": 1 members, joined [chat-a@127.0.0.1:7100]",
+        "ring " + path + " version " + view.ring().version() + ": 0 members, left [chat-a]");
+  }
+
+  @Test
   void awaitVersionCompletesWhenTheRingCatchesUp() throws Exception {
     MembershipView view = startView(zk.newClient());
     long start = view.ring().version();
