@@ -30,7 +30,7 @@ public final class ProtocolVectors {
   /** The limits every vector assumes (PROTOCOL.md 3.2, 5): the receiver's defaults. */
   static final int MAX_FRAME_SIZE = ClientFrameCodec.DEFAULT_MAX_FRAME_BYTES;
 
-  static final int MAX_AUTH_FRAME_BYTES = 8192;
+  static final int MAX_AUTH_FRAME_BYTES = ClientFrameCodec.DEFAULT_MAX_AUTH_FRAME_BYTES;
   static final int MAX_BODY_BYTES = 65536;
 
   static final JsonMapper JSON = JsonMapper.builder().build();
