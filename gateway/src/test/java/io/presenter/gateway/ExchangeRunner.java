@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Runs one exchange of docs/protocol-vectors.json against a TLS port, as the file's schema
@@ -45,14 +45,15 @@ final class ExchangeRunner {
   private final SslContext tls;
   private final int port;
   private final String couple;
-  private final BiFunction<JsonNode, String, String> tokens;
+  private final Function<JsonNode, String> tokens;
   private final Map<String, Conn> conns = new LinkedHashMap<>();
 
   /**
-   * @param tokens mints the token a {@code $token} placeholder asks for (its claims object, with
-   *     {@code $couple} already replaced) for this couple
+   * @param couple the couple id {@code $couple} stands for: one no earlier run has used
+   * @param tokens mints the token a {@code $token} placeholder asks for, given its claims object
+   *     with {@code $couple} already replaced
    */
-  ExchangeRunner(EventLoopGroup group, SslContext tls, int port, String couple, BiFunction<JsonNode, String, String> tokens) {
+  ExchangeRunner(EventLoopGroup group, SslContext tls, int port, String couple, Function<JsonNode, String> tokens) {
     this.group = group;
     this.tls = tls;
     this.port = port;
@@ -131,7 +132,7 @@ final class ExchangeRunner {
       return JsonNodeFactory.instance.textNode(couple);
     }
     if (node.isObject() && node.has("$token")) {
-      return JsonNodeFactory.instance.textNode(tokens.apply(substitute(node.get("$token")), couple));
+      return JsonNodeFactory.instance.textNode(tokens.apply(substitute(node.get("$token"))));
     }
     if (node.isObject()) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();

@@ -104,7 +104,7 @@ class ProtocolExchangesTest {
   }
 
   /** The token a {@code $token} placeholder asks for (schema: placeholders). */
-  private static String token(JsonNode claims, String couple) {
+  private static String token(JsonNode claims) {
     String user = claims.get("sub").textValue();
     String cpl = claims.get("cpl").textValue();
     if (claims.path("expired").asBoolean()) {
