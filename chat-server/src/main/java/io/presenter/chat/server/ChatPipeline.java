@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslContext;
 import io.presenter.chat.session.ChatServices;
 import io.presenter.chat.session.ChatSessionHandler;
 import io.presenter.chat.session.SessionTransport;
+import io.presenter.protocol.client.ClientFrameCodec;
 import io.presenter.protocol.client.ClientFrameDecoder;
 import io.presenter.protocol.client.ClientFrameEncoder;
 import io.presenter.protocol.mux.MuxConfig;
@@ -29,6 +30,7 @@ final class ChatPipeline {
   static final String MUX_CODEC = "mux-codec";
   static final String MUX = "mux";
   static final String AUTH_REPLAY = "auth-replay";
+  static final String AUTH_CHECK = "auth-check";
   static final String FRAME_DECODER = "frame-decoder";
   static final String FRAME_ENCODER = "frame-encoder";
   static final String SESSION = "session";
@@ -68,6 +70,8 @@ final class ChatPipeline {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
+        // The checks a gateway makes on the first frame before any chat server sees it.
+        ch.pipeline().addLast(AUTH_CHECK, new DirectAuthCheck(ClientFrameCodec.DEFAULT_MAX_AUTH_FRAME_BYTES, services.metrics()));
         addSession(ch, new DirectTransport(ch));
       }
     };

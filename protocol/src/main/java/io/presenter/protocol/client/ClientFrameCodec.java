@@ -24,6 +24,12 @@ public final class ClientFrameCodec {
   /** Default largest frame body, compressed or not: 256 KiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 256 * 1024;
 
+  /**
+   * Default limit of the first frame (Auth), length word included (PROTOCOL.md 3.2): what a
+   * receiver checks before it has authenticated anyone, so it buffers little for strangers.
+   */
+  public static final int DEFAULT_MAX_AUTH_FRAME_BYTES = 8192;
+
   /** Bodies shorter than this are always sent uncompressed. */
   public static final int MIN_COMPRESSED_BODY_BYTES = 256;
 
