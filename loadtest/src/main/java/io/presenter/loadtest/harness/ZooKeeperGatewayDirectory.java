@@ -2,9 +2,9 @@ package io.presenter.loadtest.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.presenter.gateway.weight.HostPort;
 import io.presenter.runtime.ring.ZooKeeperClients;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +57,12 @@ public final class ZooKeeperGatewayDirectory implements AutoCloseable {
       for (String id : client.getChildren().forPath(path)) {
         try {
           JsonNode n = JSON.readTree(client.getData().forPath(ZKPaths.makePath(path, id)));
-          HostPort address = HostPort.parse(n.path("address").asText(), -1); // as the gateway wrote it
-          read.add(new Entry(id, new InetSocketAddress(address.host(), address.port()), n.path("weight").asInt(),
+          // As the gateway wrote it: host:port, an IPv6 host in brackets (a URI's authority).
+          URI address = new URI("tcp://" + n.path("address").asText());
+          if (address.getHost() == null || address.getPort() < 0) {
+            continue;
+          }
+          read.add(new Entry(id, new InetSocketAddress(address.getHost(), address.getPort()), n.path("weight").asInt(),
               n.path("state").asText()));
         } catch (Exception e) {
           // gone between the listing and the read, or not ours

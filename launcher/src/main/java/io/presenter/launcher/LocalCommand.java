@@ -1,48 +1,57 @@
 package io.presenter.launcher;
 
 import io.presenter.chat.server.ChatServer;
+import io.presenter.cli.Cli;
 import io.presenter.gateway.server.GatewayServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code presenter local}: runs a {@link LocalCluster} until Ctrl-C or SIGTERM. */
-final class LocalCommand {
-  static final String USAGE =
-      """
-      usage: presenter local [--chat-servers N] [--gateways M] [--port P] [--direct-port Q]
-                             [--data-dir D]
-        Runs a whole cluster on loopback: an embedded ZooKeeper, N chat servers (default 3) on
-        one embedded store, M gateways (default 2; 0 = none, e.g. to run a gateway as its own
-        process) on ports P, P+1, ... (default 8443; 0 = any free port). --direct-port opens the
-        first chat server's direct TLS client listener on port Q (0 = any free port; default:
-        no direct listener). Keys, certificates, ZooKeeper data and messages live in D (default
-        ./local-data) and survive restarts. Writes D/local.json. Stops on Ctrl-C or SIGTERM.
-        CONFIG_FORCE_ environment variables (docs/CONFIG.md) apply to every gateway and chat
-        server for the settings this command does not set itself, e.g.
-        CONFIG_FORCE_presenter_gateway_limits_max__connections__per__ip=50000 for a big loadtest.
-      """;
+@Command(name = "local", description = {
+    "a whole cluster on loopback: ZooKeeper, chat servers, gateways",
+    "",
+    "Runs an embedded ZooKeeper, chat servers on one embedded store and gateways, all on 127.0.0.1, until Ctrl-C"
+        + " or SIGTERM. Writes DIR/local.json, which presenter chat --local, loadtest --local and bench --local read."
+        + " CONFIG_FORCE_ environment variables (docs/CONFIG.md) apply to every gateway and chat server for the"
+        + " settings this command does not set itself, e.g."
+        + " CONFIG_FORCE_presenter_gateway_limits_max__connections__per__ip=50000 for a big loadtest."})
+final class LocalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
-  private LocalCommand() {}
+  @Option(names = "--chat-servers", paramLabel = "N", defaultValue = "3", description = "chat servers (default ${DEFAULT-VALUE})")
+  int chatServers;
 
-  static void run(String[] argv) throws Exception {
-    Args args = new Args(argv, 0, Set.of("chat-servers", "gateways", "port", "direct-port", "data-dir"));
-    if (args.help()) {
-      System.out.print(USAGE);
-      return;
+  @Option(names = "--gateways", paramLabel = "M", defaultValue = "2",
+      description = "gateways (default ${DEFAULT-VALUE}; 0 = none, e.g. to run a gateway as its own process)")
+  int gateways;
+
+  @Option(names = "--port", paramLabel = "P", defaultValue = "8443",
+      description = "the gateways listen on P, P+1, ... (default ${DEFAULT-VALUE}; 0 = any free port)")
+  int port;
+
+  @Option(names = "--direct-port", paramLabel = "Q",
+      description = "open the first chat server's direct TLS client listener on port Q (0 = any free port; default: none)")
+  Integer directPort;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "local-data",
+      description = "keys, certificates, ZooKeeper data and messages, kept across restarts (default ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Override
+  public Integer call() throws Exception {
+    if (chatServers < 1 || gateways < 0) {
+      throw Cli.usageError(spec, "--chat-servers must be at least 1 and --gateways at least 0");
     }
-    int chats = args.getInt("chat-servers", 3);
-    int gateways = args.getInt("gateways", 2);
-    int directPort = args.getInt("direct-port", -1);
-    if (chats < 1 || gateways < 0) {
-      throw new Args.UsageException("--chat-servers must be at least 1 and --gateways at least 0");
+    if (directPort != null && (directPort < 0 || directPort > 65535)) {
+      throw Cli.usageError(spec, "--direct-port must be a port number (0 = any free port)");
     }
-    if (directPort < -1 || directPort > 65535) {
-      throw new Args.UsageException("--direct-port must be a port number (0 = any free port)");
-    }
-    Path dataDir = Path.of(args.get("data-dir", "local-data"));
-    LocalCluster cluster = new LocalCluster(dataDir, chats, gateways, args.getInt("port", 8443), directPort).start();
+    LocalCluster cluster = new LocalCluster(dataDir, chatServers, gateways, port, directPort == null ? -1 : directPort).start();
     Path description = cluster.writeDescription();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -52,6 +61,7 @@ final class LocalCommand {
     }, "shutdown"));
     printSummary(cluster, description);
     stopped.await();
+    return 0;
   }
 
   private static void printSummary(LocalCluster cluster, Path description) {
