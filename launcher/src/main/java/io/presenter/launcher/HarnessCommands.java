@@ -15,16 +15,16 @@ import picocli.CommandLine.Unmatched;
  * launcher itself only says so.
  */
 final class HarnessCommands {
-  private static final String NOTE = "(load harness: in a source checkout only, not in a production install)";
+  private static final String NOTE = "The load harness is in a source checkout only, not in a production install.";
 
   private HarnessCommands() {}
 
   @Command(name = "loadtest", description = {
-      "simulated couples through gateways: latency, loss/duplicate checks, JSON and HTML report", NOTE})
+      "[load harness] simulated couples through gateways: latency, loss/duplicate checks, JSON and HTML report", NOTE})
   static final class Loadtest extends Absent {}
 
   @Command(name = "bench", description = {
-      "benchmark a gateway or a chat server's direct port: handshakes, memory, relay latency", NOTE})
+      "[load harness] benchmark a gateway or a chat server's direct port: handshakes, memory, relay latency", NOTE})
   static final class Bench extends Absent {}
 
   /** Any arguments; says where the command is and exits 2. */

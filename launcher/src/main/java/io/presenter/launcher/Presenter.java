@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     name = "presenter",
     synopsisSubcommandLabel = "COMMAND",
     description = "Presenter: a TLS gateway tier in front of couple-sharded chat servers.",
-    footer = {"", "presenter COMMAND --help shows a command's options."},
+    footer = {"", "presenter COMMAND --help shows a command's options. [load harness]: in a source checkout only"
+        + " (deploy/bin/presenter runs it from loadtest/), not in a production install."},
     subcommands = {
       LocalCommand.class,
       GatewayCommand.class,

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code presenter token}: prints a signed JWT. */
 @Command(name = "token", description = {
@@ -16,6 +18,8 @@ import picocli.CommandLine.Option;
     "",
     "Prints an HS256 JWT for user U of couple C, signed with the signing key of the key file."})
 final class TokenCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--user", paramLabel = "U", required = true, description = "the user")
   String user;
 
@@ -37,7 +41,7 @@ final class TokenCommand implements Callable<Integer> {
   public Integer call() {
     TokenKeys keys = TokenKeys.load(keyFile);
     Instant now = Instant.now();
-    System.out.println(new TokenSigner(keys).sign(new TokenClaims(user, couple, device, now, now.plus(ttl))));
+    spec.commandLine().getOut().println(new TokenSigner(keys).sign(new TokenClaims(user, couple, device, now, now.plus(ttl))));
     return 0;
   }
 }

@@ -112,7 +112,7 @@ public final class LoadtestCommand implements Callable<Integer> {
   Duration grace;
 
   @Option(names = "--reconnect-storm", paramLabel = "PCT@SECONDS",
-      description = "drop PCT % of the connected clients at once (a TCP reset), SECONDS after the start, and let them reconnect")
+      description = "drop PCT %% of the connected clients at once (a TCP reset), SECONDS after the start, and let them reconnect")
   LoadtestOptions.Storm storm;
 
   @Option(names = "--tls-resumption", paramLabel = "on|off", defaultValue = "on",

@@ -142,7 +142,7 @@ class LoadtestCommandTest {
   @Test
   void helpAndUsageErrors() {
     assertThat(run(0, "loadtest", "--help")).contains("Usage: presenter loadtest", "--couples=C", "(default 100)",
-        "--reconnect-storm=PCT@SECONDS", "--sources=LIST|RANGE");
+        "--reconnect-storm=PCT@SECONDS", "drop PCT % of", "--sources=LIST|RANGE").doesNotContain("%%");
     assertThat(run(0, "--help")).contains("loadtest", "bench").doesNotContain("loadtest-worker");
     assertThat(run(2, "loadtest", "--couples", "many")).contains("presenter loadtest: Invalid value for option '--couples'");
     assertThat(run(2, "loadtest", "--duration", "soon")).contains("bad duration 'soon'");
