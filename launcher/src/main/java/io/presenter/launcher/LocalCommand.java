@@ -3,10 +3,10 @@ package io.presenter.launcher;
 import io.presenter.chat.server.ChatServer;
 import io.presenter.cli.Cli;
 import io.presenter.gateway.server.GatewayServer;
+import io.presenter.runtime.process.ProcessMain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,15 +52,11 @@ final class LocalCommand implements Callable<Integer> {
       throw Cli.usageError(spec, "--direct-port must be a port number (0 = any free port)");
     }
     LocalCluster cluster = new LocalCluster(dataDir, chatServers, gateways, port, directPort == null ? -1 : directPort).start();
-    Path description = cluster.writeDescription();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    printSummary(cluster, cluster.writeDescription());
+    ProcessMain.runUntilStopped(() -> {
       System.out.println("stopping...");
       cluster.close();
-      stopped.countDown();
-    }, "shutdown"));
-    printSummary(cluster, description);
-    stopped.await();
+    });
     return 0;
   }
 
