@@ -1,6 +1,6 @@
 package io.presenter.chat.server;
 
-import static io.presenter.protocol.client.ClientFrameCodec.LENGTH_WORD_BYTES;
+import static io.presenter.protocol.client.ClientFrameHeader.BYTES;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -41,7 +41,7 @@ final class DirectAuthCheck extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    if (in.readableBytes() < LENGTH_WORD_BYTES) {
+    if (in.readableBytes() < BYTES) {
       return;
     }
     int word = in.getInt(in.readerIndex());
@@ -49,16 +49,16 @@ final class DirectAuthCheck extends ByteToMessageDecoder {
       ctx.pipeline().remove(this);
       return;
     }
-    if (word > maxAuthFrameBytes - LENGTH_WORD_BYTES) {
+    if (word > maxAuthFrameBytes - BYTES) {
       fail(ctx, in, ErrorCode.FRAME_TOO_LARGE, "auth frame over " + maxAuthFrameBytes + " bytes");
       return;
     }
-    if (in.readableBytes() < LENGTH_WORD_BYTES + word) {
+    if (in.readableBytes() < BYTES + word) {
       return;
     }
     ClientFrame first;
     try {
-      first = ClientFrames.decodeBody(in.slice(in.readerIndex() + LENGTH_WORD_BYTES, word));
+      first = ClientFrames.decodeBody(in.slice(in.readerIndex() + BYTES, word));
     } catch (ClientFrameException undecodable) {
       ctx.pipeline().remove(this); // the frame decoder reports it
       return;

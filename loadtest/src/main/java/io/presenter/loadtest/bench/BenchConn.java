@@ -7,8 +7,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
-import io.presenter.gateway.limits.ResumptionProbe;
 import io.presenter.protocol.client.thrift.ClientFrame;
+import io.presenter.protocol.tls.TlsContexts;
 import java.nio.ByteBuffer;
 import org.HdrHistogram.Histogram;
 
@@ -79,7 +79,7 @@ final class BenchConn extends ChannelInboundHandlerAdapter {
     if (evt instanceof SslHandshakeCompletionEvent done) {
       if (done.isSuccess()) {
         BenchStats.record(handshakes, System.nanoTime() - activeNanos);
-        resumed = ResumptionProbe.resumed(ctx.pipeline().get(SslHandler.class));
+        resumed = TlsContexts.resumed(ctx.pipeline().get(SslHandler.class));
         ctx.writeAndFlush(auth, ctx.voidPromise());
       } else {
         fail(ctx, done.cause());

@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
 public final class LoadReport {
   /** Counters in the order the report lists them. */
   private static final List<String> COUNTS = List.of("sent", "acked", "sendFailed", "unresolved", "delivered", "lost",
-      "lostDeliveries", "duplicated", "outOfOrder", "seqMismatch", "reconnects", "goAways", "dropped", "handshakesFull", "handshakesResumed",
+      "lostDeliveries", "duplicated", "outOfOrder", "seqMismatch", "reconnects", "goAways", "dropped", "stormConnected", "handshakesFull", "handshakesResumed",
       "typingSent", "typingReceived", "receiptsSent", "receiptsReceived", "errors");
 
   private final Map<String, Object> figures = new LinkedHashMap<>();

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One run of the harness; build with {@link #builder}.
+ * One run of the harness, as {@code presenter loadtest} resolved its options (LoadtestCommand
+ * declares them, their defaults and help). Worker processes receive it whole, serialised by
+ * Jackson from these components ({@link WorkerProtocol}), so none can be left behind.
  *
  * @param gateways chosen per connection in turn, like DNS round-robin, or at random by weight
  * @param weighted choose gateways at random by their weights instead of in turn
@@ -134,156 +136,6 @@ public record LoadtestOptions(
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("--reconnect-storm is PERCENT@SECONDS (e.g. 10@30), not " + spec);
       }
-    }
-
-  }
-
-  public static Builder builder(List<Gateway> gateways, Path ca, Path keyFile) {
-    return new Builder(gateways, ca, keyFile);
-  }
-
-  /** Defaults as {@code presenter loadtest} has them. */
-  public static final class Builder {
-    private final List<Gateway> gateways;
-    private boolean weighted;
-    private final Path ca;
-    private final Path keyFile;
-    private int couples = 100;
-    private double ramp = 500;
-    private double rate = 1;
-    private SizeDistribution size = new SizeDistribution(200, 200);
-    private Duration duration = Duration.ofSeconds(30);
-    private Duration grace = Duration.ofSeconds(10);
-    private Path out = Path.of("loadtest-report");
-    private Duration maxP99;
-    private long maxErrors = -1;
-    private int threads = 2;
-    private int workers;
-    private List<InetAddress> sources = List.of();
-    private int devicesPerUser = 1;
-    private double typingRate = 4;
-    private int readEvery = 5;
-    private Storm storm;
-    private boolean tlsResumption = true;
-    private boolean idle;
-    private String zookeeper;
-
-    private Builder(List<Gateway> gateways, Path ca, Path keyFile) {
-      this.gateways = gateways;
-      this.ca = ca;
-      this.keyFile = keyFile;
-    }
-
-    /** Choose gateways at random by weight instead of in turn (the default). */
-    public Builder weighted(boolean on) {
-      weighted = on;
-      return this;
-    }
-
-    public Builder couples(int n) {
-      couples = n;
-      return this;
-    }
-
-    public Builder ramp(double perSecond) {
-      ramp = perSecond;
-      return this;
-    }
-
-    public Builder rate(double perSecond) {
-      rate = perSecond;
-      return this;
-    }
-
-    public Builder size(SizeDistribution s) {
-      size = s;
-      return this;
-    }
-
-    public Builder duration(Duration d) {
-      duration = d;
-      return this;
-    }
-
-    public Builder grace(Duration d) {
-      grace = d;
-      return this;
-    }
-
-    public Builder out(Path dir) {
-      out = dir;
-      return this;
-    }
-
-    public Builder maxP99(Duration d) {
-      maxP99 = d;
-      return this;
-    }
-
-    public Builder maxErrors(long n) {
-      maxErrors = n;
-      return this;
-    }
-
-    public Builder threads(int n) {
-      threads = n;
-      return this;
-    }
-
-    /** 0 (the default) = {@link #defaultWorkers}. */
-    public Builder workers(int n) {
-      workers = n;
-      return this;
-    }
-
-    /** Local addresses to bind in turn; empty (the default) lets the OS choose. */
-    public Builder sources(List<InetAddress> addresses) {
-      sources = addresses;
-      return this;
-    }
-
-    public Builder devicesPerUser(int n) {
-      devicesPerUser = n;
-      return this;
-    }
-
-    /** Typing bursts per minute per couple; default 4. */
-    public Builder typingRate(double perMinute) {
-      typingRate = perMinute;
-      return this;
-    }
-
-    /** A read receipt every this many messages; default 5; 0 = none. */
-    public Builder readEvery(int messages) {
-      readEvery = messages;
-      return this;
-    }
-
-    public Builder storm(Storm s) {
-      storm = s;
-      return this;
-    }
-
-    /** Default on. */
-    public Builder tlsResumption(boolean on) {
-      tlsResumption = on;
-      return this;
-    }
-
-    public Builder idle(boolean on) {
-      idle = on;
-      return this;
-    }
-
-    public Builder zookeeper(String connect) {
-      zookeeper = connect;
-      return this;
-    }
-
-    public LoadtestOptions build() {
-      return new LoadtestOptions(gateways, weighted, ca, keyFile, couples, ramp, rate, size, duration, grace, out, maxP99, maxErrors,
-          threads, workers > 0 ? workers : defaultWorkers(couples, devicesPerUser), sources, devicesPerUser, typingRate, readEvery, storm,
-          tlsResumption, idle, zookeeper);
     }
   }
 }

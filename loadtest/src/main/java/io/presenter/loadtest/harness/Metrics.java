@@ -76,6 +76,8 @@ final class Metrics {
   final LongAdder handshakesFull = counter("handshakesFull");
   final LongAdder handshakesResumed = counter("handshakesResumed");
   final LongAdder dropped = counter("dropped");
+  /** Clients connected when the storm hit: it drops its share of these. */
+  final LongAdder stormConnected = counter("stormConnected");
   final LongAdder typingSent = counter("typingSent");
   final LongAdder typingReceived = counter("typingReceived");
   final LongAdder receiptsSent = counter("receiptsSent");

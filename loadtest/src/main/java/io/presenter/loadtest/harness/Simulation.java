@@ -187,6 +187,7 @@ final class Simulation implements AutoCloseable {
       }
     }
     Collections.shuffle(up);
+    metrics.stormConnected.add(up.size());
     long n = Math.round(up.size() * options.storm().percent() / 100);
     for (int i = 0; i < n; i++) {
       up.get(i).drop();

@@ -10,14 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code presenter loadtest-worker N} (hidden): one worker process of a {@link Coordinator} run.
+ * {@code presenter loadtest-worker N} (hidden, io.presenter.loadtest.LoadtestMain): one worker process of a {@link Coordinator} run.
  * Reads its spec and the start instant from stdin, runs its slice of couples, writes samples and
  * its final report to stdout (see {@link WorkerProtocol}); everything else it prints goes to
  * stderr. Exits at once when stdin ends before it finished: the coordinator is gone.
  */
 public final class Worker {
-  static final String MAIN_CLASS = "io.presenter.launcher.Presenter";
-  static final String COMMAND = "loadtest-worker";
+  /** The harness's main class (io.presenter.loadtest.LoadtestMain) and its hidden worker command. */
+  static final String MAIN_CLASS = "io.presenter.loadtest.LoadtestMain";
+  public static final String COMMAND = "loadtest-worker";
 
   private Worker() {}
 

@@ -3,16 +3,16 @@ package io.presenter.loadtest.harness;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.DataFormatException;
@@ -21,9 +21,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The line protocol between the coordinator and its worker processes, one JSON object a line.
  *
- * <p>Coordinator to worker (the worker's stdin): {@code spec} (options and the worker's slice of
- * couples), then {@code start} (the common start instant, epoch milliseconds). End of input before
- * the worker finished means the coordinator is gone: the worker exits at once.
+ * <p>Coordinator to worker (the worker's stdin): {@code spec} (the whole {@link LoadtestOptions},
+ * by Jackson, and the worker's slice of couples), then {@code start} (the common start instant,
+ * epoch milliseconds). End of input before the worker finished means the coordinator is gone: the
+ * worker exits at once.
  *
  * <p>Worker to coordinator (the worker's stdout; its logs go to stderr): {@code ready} once set
  * up, a {@code sample} every second of the run (counter deltas, errors by kind, connections, and
@@ -31,7 +32,11 @@ import org.HdrHistogram.Histogram;
  * worker's totals (full histograms and counts) and its process figures (RSS, CPU).
  */
 final class WorkerProtocol {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Paths as written (relative ones stay relative); durations as seconds. */
+  static final ObjectMapper JSON = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .addModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance))
+      .build();
 
   private WorkerProtocol() {}
 
@@ -41,7 +46,7 @@ final class WorkerProtocol {
   static String spec(Spec s) {
     ObjectNode n = JSON.createObjectNode().put("type", "spec").put("worker", s.worker()).put("firstCouple", s.firstCouple())
         .put("couples", s.couples()).put("runId", s.runId());
-    n.set("options", options(s.options()));
+    n.set("options", JSON.valueToTree(s.options()));
     return line(n);
   }
 
@@ -50,64 +55,13 @@ final class WorkerProtocol {
         options(n.path("options")));
   }
 
-  private static ObjectNode options(LoadtestOptions o) {
-    ObjectNode n = JSON.createObjectNode();
-    o.gateways().forEach(g -> n.withArray("gateways").add(g.toString()));
-    n.put("weighted", o.weighted());
-    n.put("ca", o.ca().toString()).put("keyFile", o.keyFile().toString()).put("couples", o.couples()).put("ramp", o.ramp())
-        .put("rate", o.rate()).put("size", o.size().toString()).put("durationMillis", o.duration().toMillis())
-        .put("graceMillis", o.grace().toMillis()).put("out", o.out().toString()).put("maxErrors", o.maxErrors())
-        .put("threads", o.threads()).put("workers", o.workers());
-    if (o.maxP99() != null) {
-      n.put("maxP99Millis", o.maxP99().toMillis());
+  /** The options as the coordinator sent them: Jackson over the record's components, every one of them. */
+  static LoadtestOptions options(JsonNode n) {
+    try {
+      return JSON.treeToValue(n, LoadtestOptions.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("bad options from the coordinator: " + e.getMessage(), e);
     }
-    o.sources().forEach(a -> n.withArray("sources").add(a.getHostAddress()));
-    n.put("devicesPerUser", o.devicesPerUser()).put("typingRate", o.typingRate()).put("readEvery", o.readEvery())
-        .put("tlsResumption", o.tlsResumption()).put("idle", o.idle());
-    if (o.zookeeper() != null) {
-      n.put("zookeeper", o.zookeeper());
-    }
-    if (o.storm() != null) {
-      n.put("storm", o.storm().percent() + "@" + o.storm().at().toMillis() / 1000.0);
-    }
-    return n;
-  }
-
-  private static LoadtestOptions options(JsonNode n) {
-    List<Gateway> gateways = new java.util.ArrayList<>();
-    for (JsonNode g : n.path("gateways")) {
-      gateways.add(Gateway.parse(g.asText()));
-    }
-    List<InetAddress> sources = new java.util.ArrayList<>();
-    for (JsonNode a : n.path("sources")) {
-      try {
-        sources.add(InetAddress.getByName(a.asText()));
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException(e);
-      }
-    }
-    return LoadtestOptions.builder(gateways, Path.of(n.path("ca").asText()), Path.of(n.path("keyFile").asText()))
-        .weighted(n.path("weighted").asBoolean())
-        .couples(n.path("couples").asInt())
-        .ramp(n.path("ramp").asDouble())
-        .rate(n.path("rate").asDouble())
-        .size(SizeDistribution.parse(n.path("size").asText()))
-        .duration(Duration.ofMillis(n.path("durationMillis").asLong()))
-        .grace(Duration.ofMillis(n.path("graceMillis").asLong()))
-        .out(Path.of(n.path("out").asText()))
-        .maxP99(n.has("maxP99Millis") ? Duration.ofMillis(n.path("maxP99Millis").asLong()) : null)
-        .maxErrors(n.path("maxErrors").asLong())
-        .threads(n.path("threads").asInt())
-        .workers(n.path("workers").asInt())
-        .sources(sources)
-        .devicesPerUser(n.path("devicesPerUser").asInt())
-        .typingRate(n.path("typingRate").asDouble())
-        .readEvery(n.path("readEvery").asInt())
-        .storm(n.has("storm") ? LoadtestOptions.Storm.parse(n.path("storm").asText()) : null)
-        .tlsResumption(n.path("tlsResumption").asBoolean())
-        .idle(n.path("idle").asBoolean())
-        .zookeeper(n.has("zookeeper") ? n.path("zookeeper").asText() : null)
-        .build();
   }
 
   static String ready(int worker, long pid) {

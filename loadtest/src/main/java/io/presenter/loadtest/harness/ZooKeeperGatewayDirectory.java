@@ -1,10 +1,10 @@
 package io.presenter.loadtest.harness;
 
-import io.presenter.gateway.weight.HostPort;
 import io.presenter.runtime.ring.GatewayDirectory;
 import io.presenter.runtime.ring.GatewayNode;
 import io.presenter.runtime.ring.ZooKeeperClients;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,10 +58,14 @@ public final class ZooKeeperGatewayDirectory implements AutoCloseable {
       List<Entry> read = new ArrayList<>();
       for (GatewayNode n : now.gateways().values()) {
         try {
-          HostPort address = HostPort.parse(n.address(), -1); // as the gateway wrote it
-          read.add(new Entry(n.id(), new InetSocketAddress(address.host(), address.port()), n.weight(),
+          // As the gateway wrote it: host:port, an IPv6 host in brackets (a URI's authority).
+          URI address = new URI("tcp://" + n.address());
+          if (address.getHost() == null || address.getPort() < 0) {
+            continue;
+          }
+          read.add(new Entry(n.id(), new InetSocketAddress(address.getHost(), address.getPort()), n.weight(),
               n.state().json()));
-        } catch (IllegalArgumentException notOurs) {
+        } catch (Exception notOurs) {
           // left out
         }
       }

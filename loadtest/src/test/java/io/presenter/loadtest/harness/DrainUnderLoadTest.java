@@ -7,15 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presenter.gateway.server.GatewayServer;
 import io.presenter.launcher.LocalCluster;
+import io.presenter.loadtest.LoadtestCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,18 +40,20 @@ class DrainUnderLoadTest {
       cluster.gateways().forEach(g -> await().atMost(Duration.ofSeconds(20)).until(g::isReady));
       GatewayServer leaving = cluster.gateways().get(0);
       GatewayServer staying = cluster.gateways().get(1);
-      List<Gateway> gateways = cluster.gateways().stream().map(g -> new Gateway("127.0.0.1", g.port(), 1)).toList();
+      String gateways = cluster.gateways().stream().map(g -> "127.0.0.1:" + g.port()).collect(Collectors.joining(","));
       Path out = dir.resolve("report");
-      LoadtestOptions options = LoadtestOptions.builder(gateways, cluster.caFile(), cluster.keyFile()).out(out)
-          .zookeeper(cluster.zookeeperConnect()).couples(100).ramp(400).rate(4).duration(Duration.ofSeconds(6)).workers(1).build();
+      LoadtestOptions options = LoadtestCommand.options("--gateways", gateways, "--ca", cluster.caFile().toString(),
+          "--key-file", cluster.keyFile().toString(), "--out", out.toString(), "--zookeeper", cluster.zookeeperConnect(),
+          "--couples", "100", "--ramp", "400", "--rate", "4", "--duration", "6s", "--workers", "1");
 
       CompletableFuture<Integer> drained = new CompletableFuture<>(); // the other gateway's connections then
       Thread drainer = new Thread(() -> {
         try {
-          // Once both gateways hold clients and messages flow, scale one in.
+          // Once both gateways hold clients and messages flow through the leaving one, scale it in.
           await().atMost(Duration.ofSeconds(30)).until(() -> leaving.metrics().connections().get() > 20
               && leaving.metrics().connections().get() + staying.metrics().connections().get() >= 200);
-          Thread.sleep(1000);
+          double connected = relayedUpBytes(leaving);
+          await().atMost(Duration.ofSeconds(30)).until(() -> relayedUpBytes(leaving) - connected > 40_000);
           leaving.drain().get(30, TimeUnit.SECONDS);
           await().atMost(Duration.ofSeconds(10)).until(() -> staying.metrics().connections().get() == 200);
           drained.complete(staying.metrics().connections().get());
@@ -77,5 +80,9 @@ class DrainUnderLoadTest {
       assertThat(onTheOther).as("everyone on the other gateway after the drain").isEqualTo(200);
       assertThat(json.path("config").path("gatewaysFromZooKeeper").asText()).isEqualTo(cluster.zookeeperConnect());
     }
+  }
+
+  private static double relayedUpBytes(GatewayServer gateway) {
+    return gateway.meters().get("presenter.gateway.relayed.bytes").tag("direction", "up").functionCounter().count();
   }
 }

@@ -160,7 +160,7 @@ final class FrameVectors {
       v.set("frame", FrameJson.toJson(sample.frame()));
       byte[] plain = encode(sample.frame(), false);
       v.put("hex", hex(plain));
-      if (plain.length - ClientFrameCodec.LENGTH_WORD_BYTES >= ClientFrameCodec.MIN_COMPRESSED_BODY_BYTES) {
+      if (plain.length - io.presenter.protocol.client.ClientFrameHeader.BYTES >= ClientFrameCodec.MIN_COMPRESSED_BODY_BYTES) {
         v.put("snappyHex", hex(encode(sample.frame(), true)));
       }
     }

@@ -1,4 +1,4 @@
-package io.presenter.launcher;
+package io.presenter.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presenter.gateway.server.GatewayServer;
+import io.presenter.launcher.LocalCluster;
 import io.presenter.loadtest.bench.Bench;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +29,9 @@ class BenchCommandTest {
         "--concurrency", "5", "--resume", "10", "--hold", "0", "--messages-per-second", "50", "--seconds", "2",
         "--admin", "http://127.0.0.1:" + gateway.adminPort(), "--out", out.toString()
       };
-      new Bench(BenchCommand.options(new Args(argv, 0, Set.of("local", "target", "connections", "concurrency",
-          "resume", "hold", "messages-per-second", "seconds", "admin", "out")))).run();
+      BenchCommand command = new BenchCommand();
+      LoadtestMain.commandLine(command).parseArgs(argv);
+      new Bench(command.options()).run();
 
       JsonNode report = new ObjectMapper().readTree(out.toFile());
       assertThat(report.path("errors").asLong(-1)).isZero();

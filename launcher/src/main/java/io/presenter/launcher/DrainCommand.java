@@ -7,25 +7,39 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code presenter drain}: starts a gateway's drain through its admin endpoint ({@code POST
  * /drain}) and waits until it is done. Lifecycle hooks (AWS Auto Scaling, Kubernetes preStop) call
  * it before the instance or pod is stopped, so the stop itself finds no client left.
  */
-final class DrainCommand {
-  static final String USAGE =
-      """
-      usage: presenter drain [--admin HOST:PORT] [--wait 15m] [--poll 2s]
-        Drains the gateway whose admin endpoint is HOST:PORT (default 127.0.0.1:8480): it leaves
-        DNS (weight 0), keeps serving, asks its clients to move spread over drain.window, and is
-        done when no connection is left and none arrived for drain.quiet-period, or at
-        drain.deadline. Prints the status as it goes. The gateway process keeps running, drained,
-        until it is stopped (SIGTERM then exits at once).
-        Exit status: 0 drained (or the gateway stopped meanwhile), 1 still draining after --wait,
-        3 the admin endpoint could not be reached at the start.
-      """;
+@Command(name = "drain", description = {
+    "drain a gateway through its admin endpoint and wait until it is done",
+    "",
+    "The gateway leaves DNS (weight 0), keeps serving, asks its clients to move spread over drain.window, and is done"
+        + " when no connection is left and none arrived for drain.quiet-period, or at drain.deadline. Prints the status"
+        + " as it goes. The gateway process keeps running, drained, until it is stopped (SIGTERM then exits at once)."},
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:drained (or the gateway stopped meanwhile)",
+      "1:still draining after --wait",
+      "2:a usage error",
+      "3:the admin endpoint could not be reached at the start"})
+final class DrainCommand implements Callable<Integer> {
+  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8480",
+      description = "the gateway's admin endpoint (default ${DEFAULT-VALUE})")
+  String admin;
+
+  @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "15m",
+      description = "give up (exit 1) after this long (default ${DEFAULT-VALUE})")
+  Duration wait;
+
+  @Option(names = "--poll", paramLabel = "DURATION", defaultValue = "2s",
+      description = "how often to read the drain status (default ${DEFAULT-VALUE})")
+  Duration poll;
 
   /** Outcome of a drain, as the process exit status. */
   enum Outcome {
@@ -38,19 +52,9 @@ final class DrainCommand {
     }
   }
 
-  private DrainCommand() {}
-
-  static void run(String[] argv) throws InterruptedException {
-    Args args = new Args(argv, 0, Set.of("admin", "wait", "poll"));
-    if (args.help()) {
-      System.out.print(USAGE);
-      return;
-    }
-    String admin = args.get("admin", "127.0.0.1:8480");
-    Duration wait = Args.duration(args.get("wait", "15m"));
-    Duration poll = Args.duration(args.get("poll", "2s"));
-    Outcome outcome = drain(URI.create("http://" + admin + "/drain"), wait, poll, System.out);
-    System.exit(outcome.exitStatus);
+  @Override
+  public Integer call() throws InterruptedException {
+    return drain(URI.create("http://" + admin + "/drain"), wait, poll, System.out).exitStatus;
   }
 
   static Outcome drain(URI endpoint, Duration wait, Duration poll, PrintStream out) throws InterruptedException {
