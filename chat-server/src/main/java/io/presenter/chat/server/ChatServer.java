@@ -233,8 +233,8 @@ public final class ChatServer implements AutoCloseable {
     }
     listeners.close().awaitUninterruptibly(drain.toMillis());
     if (workerGroup != null) {
-      workerGroup.shutdownGracefully(0, drain.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
-      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+      Transport.shutDown(workerGroup, drain.toMillis());
+      Transport.shutDown(bossGroup, 1_000);
     }
     closeQuietly(store); // drains queued appends before returning
     if (blocking != null) {

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.presenter.gateway.auth.AuthHandler;
@@ -32,6 +33,7 @@ final class GatewayPipeline extends ChannelInitializer<Channel> {
   static final String AUTH = "auth";
   static final String RELAY = "relay";
 
+  private final ChannelGroup clients;
   private final ConnectionLimits limits;
   private final GatewayMetrics metrics;
   private final SslContext tls;
@@ -41,8 +43,9 @@ final class GatewayPipeline extends ChannelInitializer<Channel> {
   private final DrainController drain;
 
   GatewayPipeline(
-      ConnectionLimits limits, GatewayMetrics metrics, SslContext tls, AuthSettings auth, TokenVerifier tokens, Routes routes,
-      DrainController drain) {
+      ChannelGroup clients, ConnectionLimits limits, GatewayMetrics metrics, SslContext tls, AuthSettings auth,
+      TokenVerifier tokens, Routes routes, DrainController drain) {
+    this.clients = clients;
     this.limits = limits;
     this.metrics = metrics;
     this.tls = tls;
@@ -54,6 +57,10 @@ final class GatewayPipeline extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    clients.add(ch);
+    if (!ch.isOpen()) {
+      return; // registered after the gateway stopped: the group closed it
+    }
     var tracker = new ConnectionTracker(limits, metrics, ((InetSocketAddress) ch.remoteAddress()).getAddress());
     if (!tracker.admitted()) {
       ch.pipeline().addLast(TRACKER, tracker); // records the refusal and closes before any TLS work

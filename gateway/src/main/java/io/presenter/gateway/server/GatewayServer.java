@@ -7,10 +7,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.presenter.gateway.auth.AuthSettings;
 import io.presenter.gateway.backend.BackendPool;
 import io.presenter.gateway.backend.BackendPools;
@@ -67,6 +70,8 @@ public final class GatewayServer implements AutoCloseable {
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel listener;
+  // Every client connection; closed for good on stop, so one still registering then is closed too.
+  private final ChannelGroup clients = new DefaultChannelGroup("gateway-clients", GlobalEventExecutor.INSTANCE, true);
   private AdminHttpServer admin;
   private DrainController drain;
   private WeightPublishing weights;
@@ -128,7 +133,7 @@ public final class GatewayServer implements AutoCloseable {
     tls = GatewayTls.serverContext(config.tlsCertFile(), config.tlsKeyFile(), config.ticketKeys());
     GatewayPipeline pipeline =
         new GatewayPipeline(
-            limits, metrics, tls,
+            clients, limits, metrics, tls,
             new AuthSettings(config.maxAuthFrameBytes(), config.authTimeout().toMillis(), b.rerouteTimeout().toMillis()),
             tokens, router, drain);
     listener =
@@ -249,12 +254,13 @@ public final class GatewayServer implements AutoCloseable {
     if (listener != null) {
       listener.close().awaitUninterruptibly();
     }
+    clients.close(); // their TLS engines are freed as they close; the event loops finish any left
     if (pools != null) {
       pools.close();
     }
     if (workerGroup != null) {
-      workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+      Transport.shutDown(workerGroup, 3_000);
+      Transport.shutDown(bossGroup, 1_000);
     }
     if (tls != null) {
       ReferenceCountUtil.release(tls); // after the event loops: every connection's engine is released
