@@ -1,5 +1,6 @@
 package io.presenter.protocol.client;
 
+import io.presenter.protocol.testing.TrackingAllocator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -14,7 +15,7 @@ import java.util.List;
  * end, bytes come out, bytes go into the other, frames and events are recorded.
  */
 final class CodecHarness {
-  final TrackingAllocator alloc = new TrackingAllocator();
+  final TrackingAllocator alloc = new TrackingAllocator(false);
   final ClientFrameDecoder decoder;
   final RecordingHandler recorder = new RecordingHandler();
   final EmbeddedChannel in;
@@ -53,7 +54,7 @@ final class CodecHarness {
 
   /** Writes {@code bytes} inbound as one buffer the decoder must release. */
   void write(byte... bytes) {
-    in.writeInbound(alloc.wrap(bytes));
+    in.writeInbound(alloc.bytes(bytes));
   }
 
   /** Writes {@code length} bytes from {@code offset} inbound as one buffer. */

@@ -1,5 +1,6 @@
 package io.presenter.protocol.mux;
 
+import io.presenter.protocol.testing.TrackingAllocator;
 import static io.presenter.protocol.mux.MuxTestSupport.assertSameFrame;
 import static io.presenter.protocol.mux.MuxTestSupport.bytesOf;
 import static io.presenter.protocol.mux.MuxTestSupport.framed;
@@ -430,7 +431,7 @@ class MuxFrameCodecTest {
     codec();
     feed(hex("7F FF FF FF 00 00 00 00"));
     assertOneError(MuxProtocolError.Kind.FRAME_TOO_LARGE);
-    assertThat(alloc.largestCapacity()).isLessThan(64);
+    assertThat(alloc.largestRequest()).isLessThan(64);
   }
 
   @Test

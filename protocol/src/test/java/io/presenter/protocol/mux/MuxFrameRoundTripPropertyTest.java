@@ -1,5 +1,6 @@
 package io.presenter.protocol.mux;
 
+import io.presenter.protocol.testing.TrackingAllocator;
 import static io.presenter.protocol.mux.MuxTestSupport.assertSameFrame;
 import static io.presenter.protocol.mux.MuxTestSupport.bytesOf;
 import static io.presenter.protocol.mux.MuxTestSupport.framed;

@@ -1,5 +1,6 @@
 package io.presenter.protocol.mux;
 
+import io.presenter.protocol.testing.TrackingAllocator;
 import static io.presenter.protocol.mux.MuxTestSupport.bytesOf;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,25 +1,33 @@
-package io.presenter.protocol.client;
+package io.presenter.protocol.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An allocator that remembers every buffer it made and the largest capacity anyone asked for, so a
- * test can assert that all buffers were released and that nothing was sized by a length the peer
- * chose. Independent of Netty's sampling leak detector.
+ * An unpooled allocator that remembers every buffer it hands out and the largest capacity anyone
+ * asked for, so a test can assert that all buffers were released (deterministic, unlike Netty's
+ * GC-driven leak detector, which still wraps these buffers in paranoid mode) and that nothing was
+ * sized by a length the peer chose.
  */
-final class TrackingAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
   private final List<ByteBuf> allocated = new ArrayList<>();
   private int largestRequest;
 
-  TrackingAllocator() {
-    super(false);
+  /** Direct buffers by default, as the transports use. */
+  public TrackingAllocator() {
+    this(true);
+  }
+
+  public TrackingAllocator(boolean preferDirect) {
+    super(preferDirect);
   }
 
   @Override
@@ -30,6 +38,16 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
   @Override
   protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
     return track(new UnpooledDirectByteBuf(this, initialCapacity, maxCapacity), initialCapacity);
+  }
+
+  @Override
+  public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
+    return track(super.compositeHeapBuffer(maxNumComponents), 0);
+  }
+
+  @Override
+  public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
+    return track(super.compositeDirectBuffer(maxNumComponents), 0);
   }
 
   @Override
@@ -44,31 +62,34 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
   }
 
   /** A buffer holding {@code bytes}, for writing inbound. */
-  ByteBuf wrap(byte... bytes) {
+  public ByteBuf bytes(byte... bytes) {
     return buffer(bytes.length).writeBytes(bytes);
   }
 
+  public ByteBuf ascii(String s) {
+    return bytes(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** The largest initial capacity or growth target requested so far. */
-  int largestRequest() {
+  public int largestRequest() {
     return largestRequest;
   }
 
   /** Readable bytes in buffers not yet released: what the channel is holding on to. */
-  int liveReadableBytes() {
+  public int liveReadableBytes() {
     return allocated.stream().filter(b -> b.refCnt() > 0).mapToInt(ByteBuf::readableBytes).sum();
   }
 
-  int count() {
+  public int count() {
     return allocated.size();
   }
 
-  void assertAllReleased() {
-    for (ByteBuf buf : allocated) {
-      assertThat(buf.refCnt()).as("reference count of %s", buf).isZero();
-    }
+  public void assertAllReleased() {
+    List<ByteBuf> live = allocated.stream().filter(b -> b.refCnt() != 0).toList();
+    assertThat(live).as("buffers still referenced (of %d allocated)", allocated.size()).isEmpty();
   }
 
-  private ByteBuf track(ByteBuf buf, int initialCapacity) {
+  private <B extends ByteBuf> B track(B buf, int initialCapacity) {
     largestRequest = Math.max(largestRequest, initialCapacity);
     allocated.add(buf);
     return buf;
